@@ -1,0 +1,4 @@
+"""Feed bodies -> models: RSS/Atom/JSON Feed parsing, OPML import/export, autodiscovery.
+
+Pure functions: no network, no files, no database.
+"""
