@@ -1,0 +1,71 @@
+"""Page HTML -> an article `Document`: body blocks, figures with captions, related links.
+
+    from readerterm.extract import extract_document, is_full_story
+    doc = extract_document(html_bytes_or_text, url="https://example.com/story")
+
+Pure and headless: no network, no database, no UI. `extract_document` never raises: a
+page that is not HTML, or where no article is found, gives a `Document` with no blocks
+(check `doc.blocks`). See docs/extraction.md for the method and its measured quality.
+"""
+
+from __future__ import annotations
+
+from readerterm.extract._body import extract_body, norm
+from readerterm.extract._decode import decode_html
+from readerterm.extract._meta import read_meta
+from readerterm.extract._related import find_related
+from readerterm.extract._tree import parse_html
+from readerterm.htmlblocks import html_to_blocks
+from readerterm.models import Document
+
+__all__ = ["decode_html", "extract_document", "is_full_story"]
+
+FULL_STORY_WORDS = 250
+
+
+def extract_document(html: str | bytes, url: str | None = None) -> Document:
+    """The article in a page.
+
+    `html` is the page as text, or as bytes (decoded by BOM, `<meta charset>`, else UTF-8
+    with replacement characters). `url` is the page's address: relative links and image
+    sources are resolved against it, and links to it are not listed as related.
+    Never raises; returns an empty `Document` when there is nothing to extract.
+    """
+    try:
+        return _extract(html, url)
+    except (RecursionError, MemoryError, ValueError, TypeError, AttributeError,
+            LookupError, UnicodeError):
+        return Document()
+
+
+def _extract(html: str | bytes, url: str | None) -> Document:
+    text = decode_html(html) if isinstance(html, bytes) else html
+    root = parse_html(text)
+    if root is None:
+        return Document()
+    meta = read_meta(root, url)
+    related = find_related(root, url)
+    blocks = extract_body(root, url, meta.title, [norm(r.title) for r in related])
+    lead = meta.lead_image
+    if lead is not None:
+        for block in blocks:
+            if block.kind == "figure" and block.image and block.image.src == lead.src:
+                lead = block.image
+                break
+    return Document(title=meta.title, byline=meta.byline, section=meta.section,
+                    lead_image=lead, blocks=tuple(blocks), related=tuple(related))
+
+
+def is_full_story(html_fragment: str, min_words: int = FULL_STORY_WORDS) -> bool:
+    """Whether a feed entry's content already is the whole story, so the page need not be
+    fetched: at least `min_words` words of body text (captions excluded) in two or more
+    paragraphs, and no "read more"/"continue reading" stub at its end."""
+    blocks = html_to_blocks(html_fragment or "")
+    paragraphs = [b.text for b in blocks if b.kind in ("paragraph", "quote", "heading")]
+    paragraphs += [i for b in blocks if b.kind == "list" for i in b.items]
+    words = sum(len(p.split()) for p in paragraphs)
+    if words < min_words or len(paragraphs) < 2:
+        return False
+    tail = norm(paragraphs[-1])[-80:]
+    return not any(s in tail for s in ("read more", "continue reading", "read the full",
+                                       "read the rest", "the post appeared first"))

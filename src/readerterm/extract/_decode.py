@@ -1,0 +1,69 @@
+"""Bytes -> text for HTML pages: BOM, then a declared charset, then UTF-8 with replacement."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]{1,40})""", re.I
+)
+_XML_DECL = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.:-]{1,40})""", re.I)
+# Labels that browsers treat as another encoding (WHATWG Encoding Standard).
+_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
+            "us-ascii": "cp1252", "ascii": "cp1252", "x-sjis": "shift_jis",
+            "gb2312": "gb18030", "gbk": "gb18030"}
+
+
+def _codec(label: bytes | str) -> str | None:
+    name = label.decode("ascii", "ignore") if isinstance(label, bytes) else label
+    name = _ALIASES.get(name.strip().lower(), name.strip().lower())
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        return None
+    # A page that says UTF-16 in an ASCII-readable meta tag is not UTF-16.
+    if info.name.startswith(("utf-16", "utf-32")):
+        return "utf-8"
+    return info.name
+
+
+def decode_html(data: bytes, declared: str | None = None) -> str:
+    """Decode a page: a byte-order mark wins, then `declared` (e.g. from a Content-Type
+    header), then a `<meta charset>` or XML declaration in the first 4 KB, then UTF-8.
+    Undecodable bytes become U+FFFD; this never raises."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(name, "replace")
+    candidates: list[str] = []
+    if declared:
+        codec = _codec(declared)
+        if codec:
+            candidates.append(codec)
+    head = data[:4096]
+    for pattern in (_META_CHARSET, _XML_DECL):
+        match = pattern.search(head)
+        if match:
+            codec = _codec(match.group(1))
+            if codec:
+                candidates.append(codec)
+    for codec in candidates:
+        if codec == "utf-8":
+            break
+        try:
+            return data.decode(codec)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        if candidates and candidates[0] != "utf-8":
+            return data.decode(candidates[0], "replace")
+        return data.decode("utf-8", "replace")

@@ -1,0 +1,77 @@
+"""What page furniture looks like: class/id tokens, headings and lines of text.
+
+These are general patterns of news pages (share bars, newsletter boxes, donation
+appeals, comment sections, related-article blocks), not rules for single sites.
+"""
+
+from __future__ import annotations
+
+import re
+
+# class/id of blocks that are never article text. Matched against "class id" lowercased.
+FURNITURE_ATTR = re.compile(
+    r"(?:^|[\s_-])(?:"
+    r"share|sharing|sharethis|share-?bar|social|socials|follow-?us|"
+    r"newsletter|subscribe|subscription|signup|sign-up|optin|opt-in|mailing-?list|"
+    r"donat\w*|support-?us|contribut(?:e|ion)s?-?(?:box|ask|epic)|paywall|"
+    r"comments?|comment-?(?:form|list|section|area|respond)|respond|disqus|"
+    r"related|recommend\w*|read-?(?:more|next|also)|more-?(?:from|stories|articles|news|on)|"
+    r"also-?(?:like|read)|you-?may|trending|most-?(?:read|popular|viewed)|popular|"
+    r"outbrain|taboola|zergnet|promo|sponsor\w*|advert\w*|ads?|ad-?(?:slot|unit|container|wrapper)|"
+    r"breadcrumbs?|nav|navbar|navigation|menu|skip-?link|"
+    r"tags?|tag-?list|topics?-?list|author-?(?:bio|box|info)|bio|"
+    r"print|toolbar|tools|widget|sidebar|rail|modal|popup|overlay|cookie\w*|banner"
+    r")(?:$|[\s_-])"
+)
+
+# class/id of a block of related articles (a subset of FURNITURE_ATTR).
+RELATED_ATTR = re.compile(
+    r"(?:^|[\s_-])(?:related|recommend\w*|read-?(?:more|next|also)|"
+    r"more-?(?:from|stories|articles|news|on|like-?this)|also-?(?:like|read)|you-?may|"
+    r"further-?reading|see-?also|story-?list|next-?up|suggest\w*|"
+    r"most-?(?:read|popular|viewed)|trending|popular)(?:$|[\s_-])"
+)
+
+# A heading that opens a block of related articles.
+RELATED_HEADING = re.compile(
+    r"^\W*(?:related(?:\s+(?:articles?|stories|posts?|news|content|coverage|reading|links?))?|"
+    r"more\s+(?:from|on|in|about|like\s+this|stories|articles|news|to\s+read|coverage)\b.*|"
+    r"read\s+(?:more|next|also)|also\s+read|see\s+also|further\s+reading|"
+    r"you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested).*|recommended.*|"
+    r"most\s+(?:read|popular|viewed)|trending(?:\s+now)?|popular(?:\s+now)?|"
+    r"what\s+to\s+read\s+next|up\s+next|in\s+case\s+you\s+missed\s+it|"
+    r"top\s+stories|latest(?:\s+news|\s+stories)?)\W*$",
+    re.I,
+)
+
+# Caption and credit markup outside <figure>.
+CAPTION_ATTR = re.compile(
+    r"(?:^|[\s_-])(?:(?:wp-)?caption(?:-text)?|figcaption|image-?(?:caption|desc\w*|credit)|"
+    r"photo-?(?:caption|desc\w*|credit)|media-?caption|img-?caption|caption\w*|credit)(?:$|[\s_-])"
+)
+
+# A line of the body that is furniture, whatever its markup.
+FURNITURE_TEXT = re.compile(
+    r"^\W*(?:"
+    r"(?:please\s+)?follow\s+us\b.{0,120}$|"
+    r"(?:share|tweet|email|print)(?:\s+(?:this|on|via)\b.{0,60})?$|"
+    r"(?:share|sharing)\s+(?:this|is\s+caring).{0,60}$|"
+    r"(?:sign\s+up|subscribe)\b.{0,160}(?:newsletter|inbox|email|updates|informed)\b.{0,80}$|"
+    r".{0,80}\bnewsletter\b.{0,80}(?:sign\s+up|subscribe)\b.{0,60}$|"
+    r"leave\s+a\s+(?:comment|reply)\W*$|"
+    r"\d*\s*comments?\W*$|(?:post\s+a\s+|add\s+a\s+|view\s+)?comments?\W*$|"
+    r"(?:read|see)\s+(?:more|also|next)\s*:.{0,200}$|"
+    r"(?:related|also\s+read|more)\s*:.{0,200}$|"
+    r"advertisement\W*$|sponsored(?:\s+content)?\W*$|"
+    r"(?:click|tap)\s+here\s+to\s+(?:subscribe|sign\s+up|donate|support).{0,120}$|"
+    r"(?:we\s+rely\s+on|please\s+)?(?:donate|support\s+us)\b.{0,160}$"
+    r")",
+    re.I | re.S,
+)
+
+# Donation appeals are long and varied: several of these words in one short block.
+DONATION_WORDS = re.compile(
+    r"\b(?:donate|donation|donating|support\s+(?:us|our|independent)|contribut(?:e|ion)|"
+    r"funded\s+by|patreon|paypal|become\s+a\s+(?:member|patron|supporter)|chip\s+in)\b",
+    re.I,
+)

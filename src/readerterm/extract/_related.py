@@ -1,0 +1,125 @@
+"""The publisher's related-article block: link titles, URLs and authors.
+
+A related block is an element whose class/id says so ("related", "more-from",
+"recommended"...) or that follows a heading saying so ("Related articles", "More from",
+"Read next"...). Its article links are the ones with a headline-like text; an author is
+taken from the link's item (an element marked author/byline, or a short line of names).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urldefrag
+
+import lxml.html
+
+from readerterm.extract._patterns import RELATED_ATTR, RELATED_HEADING
+from readerterm.models import RelatedLink
+from readerterm.safety import clean_line, safe_url
+
+MAX_RELATED = 30
+_AUTHOR_ATTR = re.compile(r"author|byline|writer|contributor", re.I)
+_DATE_LIKE = re.compile(r"\d{1,4}[/.-]\d{1,2}|\b(?:ago|min(?:ute)?s?|hours?|days?)\b|"
+                        r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d",
+                        re.I)
+_NAME_LINE = re.compile(r"^(?:by\s+)?[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3}"
+                        r"(?:\s*(?:,|and|&)\s*[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3})*$")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _attr(el: lxml.html.HtmlElement) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+
+
+def headline_like(text: str) -> bool:
+    """Long enough to be an article title (3+ words, or 12+ characters without spaces)."""
+    words = text.split()
+    return len(words) >= 3 or (len(words) >= 1 and len(text) >= 12 and not text.isascii())
+
+
+def _containers(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    found: list[lxml.html.HtmlElement] = []
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in ("html", "body", "a", "script", "style"):
+            continue
+        attr = _attr(el)
+        if attr.strip() and RELATED_ATTR.search(attr):
+            found.append(el)
+        elif el.tag in _HEADINGS or el.tag in ("strong", "span", "p", "div"):
+            text = el.text_content() if el.tag in _HEADINGS or len(el) <= 2 else ""
+            if text and len(text) < 60 and RELATED_HEADING.match(text.strip()):
+                # The block is the heading's nearest ancestor that holds several links.
+                box = el.getparent()
+                hops = 0
+                while box is not None and hops < 4 and len(box.findall(".//a")) < 2:
+                    box = box.getparent()
+                    hops += 1
+                if box is not None and box.tag not in ("html", "body"):
+                    found.append(box)
+    # Keep outermost containers only.
+    keep: list[lxml.html.HtmlElement] = []
+    chosen = set(found)  # elements, not id()s: lxml proxies are not kept alive otherwise
+    for el in found:
+        parent = el.getparent()
+        nested = False
+        while parent is not None:
+            if parent in chosen:
+                nested = True
+                break
+            parent = parent.getparent()
+        if not nested:
+            keep.append(el)
+    return keep
+
+
+def _author_of(link: lxml.html.HtmlElement, box: lxml.html.HtmlElement, title: str) -> str:
+    # The link's item: the highest ancestor below the box that holds no other article link.
+    item = link
+    parent = link.getparent()
+    while parent is not None and parent is not box:
+        links = [a for a in parent.iter("a") if headline_like(clean_line(a.text_content()))]
+        if len({a.get("href") for a in links}) > 1:
+            break
+        item = parent
+        parent = parent.getparent()
+    for el in item.iter():
+        if el is link or not isinstance(el.tag, str):
+            continue
+        if _AUTHOR_ATTR.search(_attr(el)) or el.get("rel") == "author":
+            text = clean_line(el.text_content(), limit=120)
+            text = re.sub(r"^by\s+", "", text, flags=re.I)
+            if text and text != title and not _DATE_LIKE.search(text):
+                return text
+    # A short line of capitalised names next to the title.
+    for text in item.itertext():
+        line = clean_line(text, limit=120)
+        if (line and line != title and line not in title and len(line) <= 60
+                and _NAME_LINE.match(line) and not _DATE_LIKE.search(line)):
+            return re.sub(r"^by\s+", "", line, flags=re.I)
+    return ""
+
+
+def find_related(root: lxml.html.HtmlElement, url: str | None) -> list[RelatedLink]:
+    """Related-article links of the page, in page order, each URL once."""
+    page = urldefrag(url)[0] if url else ""
+    out: list[RelatedLink] = []
+    seen: set[str] = set()
+    for box in _containers(root):
+        for link in box.iter("a"):
+            title = clean_line(link.text_content())
+            if not title:
+                img = link.find(".//img")
+                title = clean_line(img.get("alt") or "") if img is not None else ""
+            if not headline_like(title) or RELATED_HEADING.match(title):
+                continue
+            href = safe_url(link.get("href"), url)
+            if not href:
+                continue
+            href = urldefrag(href)[0]
+            if href == page or href in seen:
+                continue
+            seen.add(href)
+            out.append(RelatedLink(title=title, url=href, author=_author_of(link, box, title)))
+            if len(out) >= MAX_RELATED:
+                return out
+    return out
