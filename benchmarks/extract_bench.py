@@ -131,7 +131,10 @@ Extractor = Callable[[str, str], tuple[str, list[str], list[str]]]
 
 def readerterm_extractor(html: str, url: str) -> tuple[str, list[str], list[str]]:
     doc = extract_document(html, url)
-    captions = [" ".join(x for x in (i.caption, i.credit) if x) for i in doc.images]
+    figures = [b.image for b in doc.blocks if b.kind == "figure" and b.image]
+    if doc.lead_image:
+        figures.append(doc.lead_image)
+    captions = [" ".join(x for x in (i.caption, i.credit) if x) for i in figures]
     return doc.body_text, captions, [norm(r.title) for r in doc.related]
 
 

@@ -33,12 +33,13 @@ MAX_BLOCKS = 5000
 def split_credit(caption: str) -> tuple[str, str]:
     """Split "A caption. Photograph: Someone/Agency" into (caption, credit)."""
     match = re.search(
-        r"\s*(?:(?:Photograph|Photo|Image|Picture|Illustration|Credit)s?\s*(?::|by)\s*|©\s*)"
-        r"([^.]{2,120})\.?\s*$",
+        r"\s*\(?\s*(?:(?:Photograph|Photo|Image|Picture|Illustration|Credit)s?\s*(?::|by)\s*"
+        r"|©\s*)([^.()]{2,120})\)?\.?\s*$",
         caption,
     )
     if match and match.start() > 0:
-        return caption[: match.start()].rstrip(" .,;-–—") + ".", match.group(1).strip()
+        # "(Image: GETTY)" loses both parentheses, not only the closing one.
+        return caption[: match.start()].rstrip(" .,;-–—(") + ".", match.group(1).strip()
     return caption, ""
 
 
@@ -82,7 +83,7 @@ class _Walker(HTMLParser):
             self.blocks.append(Block(kind, text=text))  # type: ignore[arg-type]
         self.kind = "paragraph"
 
-    def _image(self, attrs: dict[str, str | None]) -> Image | None:
+    def _image(self, attrs: dict[str, str]) -> Image | None:
         src = attrs.get("src") or attrs.get("data-src") or ""
         url = safe_url(src, self.base_url)
         if not url:

@@ -18,12 +18,12 @@ from lxml import etree
 from readability import Document as _Readability
 
 from readerterm.extract._patterns import (
-    CAPTION_ATTR,
     DONATION_WORDS,
     FURNITURE_ATTR,
     FURNITURE_TEXT,
     RELATED_ATTR,
     RELATED_HEADING,
+    caption_attr,
 )
 from readerterm.htmlblocks import html_to_blocks
 from readerterm.models import Block, Image
@@ -31,6 +31,7 @@ from readerterm.models import Block, Image
 # readability logs a traceback for every page it cannot parse; we handle that ourselves.
 logging.getLogger("readability.readability").setLevel(logging.CRITICAL)
 
+ORDER_ATTR = "data-readerterm-order"
 DROP_TAGS = ("script", "style", "template", "noscript", "iframe", "frame", "frameset",
              "object", "embed", "svg", "math", "form", "button", "select", "textarea",
              "input", "nav", "canvas", "dialog", "link", "meta", "base")
@@ -70,15 +71,44 @@ def _link_len(el: lxml.html.HtmlElement) -> int:
     return sum(_text_len(a) for a in el.iter("a"))
 
 
+_LAZY_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-url")
+_URLISH = re.compile(r"^(?:https?:)?/?/?[^\s{}\"'<>]+$")
+
+
 def _fix_images(root: lxml.html.HtmlElement) -> None:
+    """Lazy-loaded images get their real source; data: images are dropped."""
     for img in list(root.iter("img")):
         src = (img.get("src") or "").strip()
-        lazy = img.get("data-src") or img.get("data-lazy-src") or img.get("data-original")
-        if (not src or src.lower().startswith("data:")) and lazy:
-            img.set("src", lazy)
-            src = lazy
-        if not src or src.strip().lower().startswith("data:"):
+        for name in _LAZY_ATTRS:
+            lazy = (img.get(name) or "").strip()
+            # A lazy-loading attribute names the real image; src is then a placeholder.
+            if lazy and _URLISH.match(lazy) and not lazy.lower().startswith("data:"):
+                img.set("src", lazy)
+                src = lazy
+                break
+        if not src or src.lower().startswith("data:"):
             _drop(img)
+
+
+def _has_img(el: lxml.html.HtmlElement) -> bool:
+    return el.tag == "img" or el.find(".//img") is not None
+
+
+def _add_figcaption(figure: lxml.html.HtmlElement) -> None:
+    """A figure with no <figcaption>: its text outside the image becomes the caption."""
+    if figure.find(".//figcaption") is not None:
+        return
+    queue = [figure]
+    while queue:
+        el = queue.pop(0)
+        for child in el:
+            if not isinstance(child.tag, str):
+                continue
+            if _has_img(child):
+                queue.append(child)
+            elif _text_len(child) and child.tag not in ("a", "img"):
+                child.tag = "figcaption"
+                return
 
 
 def _mark_captions(root: lxml.html.HtmlElement) -> None:
@@ -87,25 +117,27 @@ def _mark_captions(root: lxml.html.HtmlElement) -> None:
         if not isinstance(el.tag, str) or el.tag in ("figure", "figcaption", "img", "body",
                                                      "html", "a"):
             continue
-        attr = _attr(el)
-        if not attr.strip() or not CAPTION_ATTR.search(attr):
+        if not caption_attr(_attr(el)):
             continue
-        if any(a.tag == "figcaption" for a in el.iterancestors()):
+        ancestors = {a.tag for a in el.iterancestors()}
+        if "figcaption" in ancestors:
             continue
-        if el.find(".//img") is not None:
+        if _has_img(el):
             # A figure container (wp-caption and the like).
-            if len(el.findall(".//img")) == 1 and _text_len(el) < 1500:
+            if "figure" not in ancestors and len(el.findall(".//img")) == 1 \
+                    and _text_len(el) < 1500:
                 el.tag = "figure"
             continue
         if _text_len(el) == 0 or _text_len(el) > 1500:
             continue
-        if any(a.tag == "figure" for a in el.iterancestors()):
+        if "figure" in ancestors:
             el.tag = "figcaption"
             continue
         parent = el.getparent()
         if (parent is not None and parent.tag not in ("body", "html")
                 and len(parent.findall(".//img")) == 1
-                and _text_len(parent) <= _text_len(el) * 1.5 + 40):
+                and _text_len(parent) <= _text_len(el) * 1.5 + 40
+                and not any(a.tag == "figure" for a in parent.iterdescendants())):
             parent.tag = "figure"
             el.tag = "figcaption"
             continue
@@ -114,6 +146,8 @@ def _mark_captions(root: lxml.html.HtmlElement) -> None:
         figure.append(el)  # moves el, with its tail
         figure.tail, el.tail = el.tail, None
         el.tag = "figcaption"
+    for figure in root.iter("figure"):
+        _add_figcaption(figure)
 
 
 def _paragraph_text(
@@ -147,7 +181,7 @@ def _drop_furniture(root: lxml.html.HtmlElement) -> None:
         attr = _attr(el)
         if not attr.strip() or not FURNITURE_ATTR.search(attr):
             continue
-        if CAPTION_ATTR.search(attr) and not RELATED_ATTR.search(attr):
+        if caption_attr(attr) and not RELATED_ATTR.search(attr):
             continue
         # Never drop what holds much of the page's paragraph text: a class such as
         # "has-sidebar" or "right-rail" on a wrapper of the article says nothing.
@@ -178,7 +212,8 @@ def _drop_related_headings(root: lxml.html.HtmlElement) -> None:
 def _drop_link_lists(root: lxml.html.HtmlElement) -> None:
     """Lists and short paragraphs that are mostly links (promos, "READ MORE" lines)."""
     for el in list(root.iter("ul", "ol", "p", "div", "section", "aside", "table")):
-        if el.getparent() is None:
+        if el.getparent() is None or any(
+                a.tag in ("figure", "figcaption") for a in el.iterancestors()):
             continue
         size = _text_len(el)
         if size == 0:
@@ -199,7 +234,50 @@ def prepare(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     _drop_furniture(work)
     _mark_captions(work)
     _drop_related_headings(work)
+    for i, el in enumerate(work.iter()):
+        if isinstance(el.tag, str):
+            el.set(ORDER_ATTR, str(i))
     return work
+
+
+def _order(el: lxml.html.HtmlElement) -> int:
+    try:
+        return int(el.get(ORDER_ATTR) or -1)
+    except ValueError:
+        return -1
+
+
+def _restore_figures(work: lxml.html.HtmlElement, main: lxml.html.HtmlElement) -> None:
+    """Put back the captioned figures that readability dropped from inside the article
+    (it scores them as text-poor blocks), and a lead figure between the headline and the
+    first paragraph."""
+    kept = [_order(el) for el in main.iter() if isinstance(el.tag, str)
+            and el.tag in ("p", "li", "blockquote", "h2", "h3", "h4") and _order(el) >= 0]
+    if not kept:
+        return
+    first, last = min(kept), max(kept)
+    h1 = next((el for el in work.iter("h1") if _order(el) < first), None)
+    start = _order(h1) if h1 is not None else first
+    present = {_order(el) for el in main.iter("figure")}
+    anchors = sorted(((_order(el), el) for el in main.iter() if isinstance(el.tag, str)
+                      and _order(el) >= 0 and el.tag not in ("a", "span", "em", "strong",
+                                                             "b", "i")),
+                     key=lambda pair: pair[0])
+    for figure in list(work.iter("figure")):
+        pos = _order(figure)
+        if pos in present or not start <= pos <= last:
+            continue
+        if any(a.tag == "figure" for a in figure.iterancestors()):
+            continue
+        caption = figure.find(".//figcaption")
+        if caption is None or not _text_len(caption):
+            continue
+        after = next((el for p, el in anchors if p > pos), None)
+        clone = copy.deepcopy(figure)
+        if after is not None and after.getparent() is not None:
+            after.addprevious(clone)
+        else:
+            main.append(clone)
 
 
 def _readable(work: lxml.html.HtmlElement, url: str | None) -> lxml.html.HtmlElement | None:
@@ -278,6 +356,8 @@ def extract_body(root: lxml.html.HtmlElement, url: str | None, title: str,
     if main is None:
         body = work.find("body")
         main = body if body is not None else work
+    else:
+        _restore_figures(work, main)
     _drop_link_lists(main)
     html = lxml.html.tostring(main, encoding="unicode", method="html")
     blocks = html_to_blocks(html, base_url=url)

@@ -44,11 +44,18 @@ RELATED_HEADING = re.compile(
     re.I,
 )
 
-# Caption and credit markup outside <figure>.
-CAPTION_ATTR = re.compile(
-    r"(?:^|[\s_-])(?:(?:wp-)?caption(?:-text)?|figcaption|image-?(?:caption|desc\w*|credit)|"
-    r"photo-?(?:caption|desc\w*|credit)|media-?caption|img-?caption|caption\w*|credit)(?:$|[\s_-])"
-)
+# Caption and credit markup outside <figcaption>: a class/id token that contains
+# "caption" or "credit" ("wp-caption-text", "newsCaption", "image-credit"), except
+# tokens that say there is none ("withoutCaption", "no-caption").
+_CAPTION_TOKEN = re.compile(r"caption|credit|attribution")
+_NOT_CAPTION = ("no", "without", "has", "with-out", "hide")
+
+
+def caption_attr(attr: str) -> bool:
+    """Whether a "class id" string marks a caption or credit."""
+    return any(_CAPTION_TOKEN.search(tok) and not tok.startswith(_NOT_CAPTION)
+               for tok in attr.split())
+
 
 # A line of the body that is furniture, whatever its markup.
 FURNITURE_TEXT = re.compile(
