@@ -112,6 +112,46 @@ def _to_datetime(parsed: Any) -> datetime | None:
         return None
 
 
+_DIGITS = re.compile(r"\d+")
+_TZ_OFFSET = re.compile(r"(?<=[\s\d])[+-]\d\d:?\d\d\b")
+
+
+def _year_agrees(value: datetime | None, raw: Any) -> datetime | None:
+    """`value`, unless the raw date text names no year near it.
+
+    feedparser reads "10000-01-01" as 2010-11-01 and "-0001-01-01" as 2000-01-01; such
+    dates look sane but are made up. A raw text with no four-digit number (a two-digit
+    year) is trusted.
+    """
+    if value is None or not isinstance(raw, str):
+        return value
+    text = _TZ_OFFSET.sub(" ", raw[:200])
+    runs = [r for r in _DIGITS.findall(text) if len(r) >= 4]
+    if not runs:
+        return value
+    for run in runs:
+        for digits in (run, run[:4] if len(run) >= 8 else ""):
+            try:
+                if digits and abs(int(digits) - value.year) <= 1:
+                    return value
+            except ValueError:
+                continue
+    return None
+
+
+def _entry_date(entry: Any) -> tuple[datetime | None, str]:
+    """(date, raw text) from published, else updated, else created."""
+    first_raw = ""
+    for key in ("published", "updated", "created"):
+        raw = entry.get(key)
+        raw = raw if isinstance(raw, str) else ""
+        first_raw = first_raw or raw
+        parsed = _to_datetime(entry.get(f"{key}_parsed"))
+        if parsed is not None:
+            return _year_agrees(parsed, raw), raw
+    return None, first_raw
+
+
 def _parse_date_text(value: Any) -> datetime | None:
     """An RFC 3339 or RFC 822 date string -> aware datetime, or None."""
     if not isinstance(value, str) or not value.strip() or len(value) > 100:
@@ -325,9 +365,14 @@ def _entry_title(entry: Any) -> str:
         return ""
     detail = entry.get("title_detail")
     kind = str(detail.get("type") or "") if isinstance(detail, Mapping) else ""
-    if kind in ("text/html", "application/xhtml+xml") and "<" in raw:
-        return clean_line(_text_of(raw))
+    if kind in ("text/html", "application/xhtml+xml"):
+        return _html_line(raw)
     return clean_line(raw)
+
+
+def _html_line(raw: str) -> str:
+    """A title given as HTML -> one line of text (tags dropped, entities decoded once)."""
+    return clean_line(_text_of(raw) if "<" in raw else html.unescape(raw))
 
 
 def _image_from(candidates: list[tuple[str, int, str, str]], base: str | None) -> Image | None:
@@ -434,13 +479,8 @@ def _convert_entry(
     summary_html, content_html = _choose_story(summary, contents, captions, base)
     story_text = _text_of(content_html, base) if content_html else ""
 
-    published_raw = (entry.get("published") or entry.get("updated")
-                     or entry.get("created") or "")
-    published = clamp_date(
-        _to_datetime(entry.get("published_parsed") or entry.get("updated_parsed")
-                     or entry.get("created_parsed")),
-        now,
-    )
+    date, published_raw = _entry_date(entry)
+    published = clamp_date(date, now)
 
     title = _entry_title(entry)
     guid = _clean_guid(raw_id) or (link or "") or _hash_guid(title, str(published_raw))
@@ -507,20 +547,21 @@ def _lead_image(
     return _first_figure(content_html, base) if content_html else None
 
 
-def _dedupe(entry: ParsedEntry, seen: set[str]) -> ParsedEntry | None:
+def _dedupe(entry: ParsedEntry, seen: dict[str, str | None]) -> ParsedEntry | None:
     """The entry with a guid not yet `seen` in this body, or None to drop it.
 
-    An entry repeating an earlier guid is the same article (kept once: the first) unless
-    it links somewhere else: publishers do reuse one id for several articles, so it gets
-    the guid "<guid> <link>" instead of being lost.
+    `seen` maps each guid kept so far to its link. An entry repeating an earlier guid
+    is the same article (the first one is kept) unless it links somewhere else:
+    publishers do reuse one id for several articles, so it gets the guid
+    "<guid> <link>" instead of being lost.
     """
     if entry.guid not in seen:
-        seen.add(entry.guid)
+        seen[entry.guid] = entry.link
         return entry
-    if entry.link and entry.link != entry.guid:
+    if entry.link and entry.link != seen[entry.guid]:
         guid = f"{entry.guid} {entry.link}"
         if guid not in seen:
-            seen.add(guid)
+            seen[guid] = entry.link
             return replace(entry, guid=guid)
     return None
 
@@ -547,7 +588,7 @@ def _parse_xml(
     link = safe_url(str(feed.get("link") or ""), base)
     title = clean_line(str(feed.get("title") or ""))
     if feed.get("title_detail", {}).get("type") in ("text/html", "application/xhtml+xml"):
-        title = clean_line(_text_of(str(feed.get("title") or "")))
+        title = _html_line(str(feed.get("title") or ""))
     feed_author = ""
     author_detail = feed.get("author_detail")
     if isinstance(author_detail, Mapping):
@@ -556,7 +597,7 @@ def _parse_xml(
 
     media_map = _scan_media(body)
     parsed: list[ParsedEntry] = []
-    seen: set[str] = set()
+    seen: dict[str, str | None] = {}
     for entry in entries[:MAX_ENTRIES]:
         item = _dedupe(_convert_entry(entry, base, now, feed_author, media_map), seen)
         if item is not None:
@@ -631,7 +672,7 @@ def _parse_json(body: bytes, url: str | None, now: datetime | None) -> ParsedFee
     home = safe_url(_json_str(data.get("home_page_url")), base)
     feed_author = _json_authors(data)
     parsed: list[ParsedEntry] = []
-    seen: set[str] = set()
+    seen: dict[str, str | None] = {}
     for item in items[:MAX_ENTRIES]:
         if not isinstance(item, dict):
             continue
