@@ -1,0 +1,263 @@
+"""Settings and subscriptions, in TOML, typed and validated.
+
+Two files in the config directory:
+- `config.toml`: settings the user edits (fetch limits, full text, retention, theme, keys).
+  readerterm writes it once, commented, when it does not exist, and never again.
+- `feeds.toml`: the subscriptions, sections holding feeds. `add`, `remove`, `import` and
+  permanent redirects rewrite it (atomically).
+
+A file that does not parse, or holds an unknown key or a wrong type, raises
+`ConfigError` naming the file, the line and the key; nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used, with its location."""
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    max_in_flight: int = 16
+    per_host: int = 4
+    deadline: float = 30.0
+    max_bytes: int = 10 * 1024 * 1024
+    max_entries: int = 1000
+
+
+@dataclass(frozen=True)
+class FulltextSettings:
+    enabled: bool = True
+    concurrency: int = 4
+    min_chars: int = 1200
+    max_attempts: int = 3
+
+
+@dataclass(frozen=True)
+class RetentionSettings:
+    days: int = 90
+    per_feed: int = 500
+
+
+@dataclass(frozen=True)
+class UISettings:
+    theme: str = "textual-dark"
+    keys: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything in config.toml."""
+
+    fetch: FetchSettings = FetchSettings()
+    fulltext: FulltextSettings = FulltextSettings()
+    retention: RetentionSettings = RetentionSettings()
+    ui: UISettings = UISettings()
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    url: str = ""
+    title: str = ""
+    fulltext: bool = True
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    feeds: tuple[FeedEntry, ...] = ()
+
+
+DEFAULT_CONFIG = """\
+# readerterm settings. Every key is optional; the values below are the defaults.
+# Subscriptions live in feeds.toml beside this file.
+
+[fetch]
+max_in_flight = 16        # requests in flight at once, all hosts together
+per_host = 4              # requests in flight to one host
+deadline = 30.0           # seconds for a whole request, redirects included
+max_bytes = 10485760      # largest body accepted (after decompression)
+max_entries = 1000        # entries kept from one feed body
+
+[fulltext]
+enabled = true            # fetch article pages when a feed carries only a summary
+concurrency = 4
+min_chars = 1200          # feed content shorter than this is a summary
+max_attempts = 3          # tries per article page before giving up
+
+[retention]
+days = 90                 # keep articles for this many days...
+per_feed = 500            # ...or the newest this many per feed, whichever keeps more
+
+[ui]
+theme = "textual-dark"
+
+[ui.keys]
+# Remap any binding by its id, e.g.:
+# back = "[,alt+left,backspace"
+# refresh_all = "R"
+"""
+
+DEFAULT_SECTIONS: tuple[Section, ...] = (
+    Section("World", (
+        FeedEntry("https://feeds.bbci.co.uk/news/world/rss.xml", "BBC News: World"),
+        FeedEntry("https://www.theguardian.com/world/rss", "The Guardian: World"),
+        FeedEntry("https://rss.nytimes.com/services/xml/rss/nyt/World.xml", "NYT: World"),
+        FeedEntry("https://www.aljazeera.com/xml/rss/all.xml", "Al Jazeera"),
+    )),
+    Section("Technology", (
+        FeedEntry("https://feeds.arstechnica.com/arstechnica/index", "Ars Technica"),
+        FeedEntry("https://www.theverge.com/rss/index.xml", "The Verge"),
+        FeedEntry("https://hnrss.org/frontpage", "Hacker News"),
+        FeedEntry("https://lwn.net/headlines/rss", "LWN.net"),
+    )),
+    Section("Science", (
+        FeedEntry("https://www.nature.com/nature.rss", "Nature"),
+        FeedEntry("https://www.sciencedaily.com/rss/all.xml", "ScienceDaily"),
+        FeedEntry("https://feeds.bbci.co.uk/news/science_and_environment/rss.xml",
+                  "BBC News: Science"),
+    )),
+    Section("Business", (
+        FeedEntry("https://feeds.bbci.co.uk/news/business/rss.xml", "BBC News: Business"),
+        FeedEntry("https://www.theguardian.com/business/rss", "The Guardian: Business"),
+    )),
+)
+
+
+def _line_of(text: str, key: str) -> int:
+    """The first line where `key` is assigned or opens a table (1-based; 0 if not found)."""
+    pattern = re.compile(rf"^\s*(?:\[\[?\s*[\w.]*\b{re.escape(key)}\b|\"?{re.escape(key)}\"?\s*=)")
+    for number, line in enumerate(text.splitlines(), 1):
+        if pattern.search(line):
+            return number
+    return 0
+
+
+def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason})") from None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+def _typed(cls: type[Any], data: Any, path: Path, text: str, where: str) -> Any:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}, line {_line_of(text, where)}: [{where}] must be a table")
+    known = {f.name: f for f in fields(cls)}
+    values: dict[str, Any] = {}
+    default = cls()
+    for key, value in data.items():
+        if key not in known:
+            line = _line_of(text, key)
+            raise ConfigError(f"{path}, line {line}: unknown key {where}.{key}")
+        expected = type(getattr(default, key))
+        ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value, ok = float(value), True
+        if expected is dict:
+            ok = isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+        if not ok:
+            line = _line_of(text, key)
+            raise ConfigError(
+                f"{path}, line {line}: {where}.{key} must be {expected.__name__}, "
+                f"not {type(value).__name__}"
+            )
+        if isinstance(value, int | float) and not isinstance(value, bool) and value <= 0:
+            line = _line_of(text, key)
+            raise ConfigError(f"{path}, line {line}: {where}.{key} must be positive")
+        values[key] = value
+    return replace(default, **values)
+
+
+def load_settings(path: Path) -> Settings:
+    """Settings from config.toml; defaults when the file does not exist."""
+    if not path.exists():
+        return Settings()
+    data, text = _read_toml(path)
+    parts: dict[str, Any] = {}
+    types = {f.name: type(getattr(Settings(), f.name)) for f in fields(Settings)}
+    for key, value in data.items():
+        if key not in types:
+            raise ConfigError(f"{path}, line {_line_of(text, key)}: unknown section [{key}]")
+        parts[key] = _typed(types[key], value, path, text, key)
+    return Settings(**parts)
+
+
+def write_default_settings(path: Path) -> None:
+    """Write the commented default config.toml if there is none."""
+    if not path.exists():
+        _atomic_write(path, DEFAULT_CONFIG)
+
+
+def load_sections(path: Path) -> list[Section] | None:
+    """Subscriptions from feeds.toml, or None when the file does not exist."""
+    if not path.exists():
+        return None
+    data, text = _read_toml(path)
+    sections: list[Section] = []
+    raw = data.get("sections", [])
+    for key in data:
+        if key != "sections":
+            raise ConfigError(f"{path}, line {_line_of(text, key)}: unknown key {key}")
+    if not isinstance(raw, list):
+        raise ConfigError(f"{path}, line {_line_of(text, 'sections')}: sections must be a list")
+    for index, sec in enumerate(raw):
+        if not isinstance(sec, dict) or not isinstance(sec.get("name"), str):
+            raise ConfigError(
+                f"{path}, line {_line_of(text, 'name')}: sections[{index}].name must be a string"
+            )
+        feeds: list[FeedEntry] = []
+        for fi, feed in enumerate(sec.get("feeds", [])):
+            where = f"sections[{index}].feeds[{fi}]"
+            if not isinstance(feed, dict) or not isinstance(feed.get("url"), str):
+                raise ConfigError(f"{path}, line {_line_of(text, 'url')}: {where}.url is missing")
+            entry = _typed(FeedEntry, {"url": feed["url"], **feed}, path, text, where)
+            feeds.append(entry)
+        sections.append(Section(sec["name"], tuple(feeds)))
+    return sections
+
+
+def save_sections(path: Path, sections: list[Section]) -> None:
+    """Write feeds.toml atomically."""
+    data = {
+        "sections": [
+            {
+                "name": s.name,
+                "feeds": [
+                    {k: v for k, v in (("url", f.url), ("title", f.title),
+                                        ("fulltext", f.fulltext)) if v != "" and v is not True}
+                    for f in s.feeds
+                ],
+            }
+            for s in sections
+        ]
+    }
+    header = "# readerterm subscriptions: sections, each with its feeds (url, optional title).\n"
+    _atomic_write(path, header + tomli_w.dumps(data))
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

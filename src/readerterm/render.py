@@ -1,0 +1,75 @@
+"""Plain-text rendering of an article, for `show` and pipes. Captions are set apart
+from the body; related links are numbered at the end."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+from readerterm.models import Block, Image
+from readerterm.safety import strip_controls
+
+
+def _caption(image: Image) -> str:
+    text = image.caption or image.alt
+    if image.credit:
+        text = f"{text} ({image.credit})" if text else image.credit
+    return text
+
+
+def _block(block: Block, width: int) -> list[str]:
+    if block.kind == "heading":
+        return ["", block.text.upper() if block.level <= 2 else block.text, ""]
+    if block.kind == "figure" and block.image is not None:
+        text = _caption(block.image)
+        if not text:
+            return []
+        return [*textwrap.wrap(text, width - 4, initial_indent="  ▌ ",
+                               subsequent_indent="  ▌ "), ""]
+    if block.kind == "quote":
+        return [*textwrap.wrap(block.text, width - 4, initial_indent="  │ ",
+                               subsequent_indent="  │ "), ""]
+    if block.kind == "list":
+        lines: list[str] = []
+        for n, item in enumerate(block.items, 1):
+            mark = f"{n}. " if block.ordered else "• "
+            lines += textwrap.wrap(item, width - 2, initial_indent="  " + mark,
+                                   subsequent_indent="  " + " " * len(mark))
+        return [*lines, ""]
+    if block.kind == "pre":
+        return [*("    " + line for line in block.text.splitlines()), ""]
+    return [*textwrap.wrap(block.text, width), ""]
+
+
+def render_article(view: object, width: int = 78) -> str:
+    """The article as text: header, lead image caption, body, related links."""
+    from readerterm.library import ArticleView
+
+    assert isinstance(view, ArticleView)
+    doc = view.document
+    width = max(30, width)
+    out: list[str] = []
+    if view.section:
+        out.append(view.section.upper())
+    out += textwrap.wrap(view.title, width) or ["(untitled)"]
+    meta = " · ".join(x for x in (view.feed, view.author, view.published[:16].replace("T", " "))
+                      if x)
+    out += [meta, ""]
+    if doc.lead_image and _caption(doc.lead_image):
+        out += _block(Block("figure", image=doc.lead_image), width)
+    if view.note:
+        out += [f"[{view.note}]", ""]
+    for block in doc.blocks:
+        out += _block(block, width)
+    if view.url:
+        out += [f"Link: {view.url}", ""]
+    if doc.related:
+        out += ["Related articles", ""]
+        for n, link in enumerate(doc.related, 1):
+            by = f" — {link.author}" if link.author else ""
+            cached = "" if link.article_id is None else f" [id {link.article_id}]"
+            out += textwrap.wrap(f"{n}. {link.title or link.url}{by}{cached}", width,
+                                 subsequent_indent="   ")
+            out.append(f"   {link.url}")
+    text = strip_controls("\n".join(out))
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"

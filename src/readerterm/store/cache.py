@@ -1,0 +1,462 @@
+"""Queries over the SQLite cache.
+
+One connection per thread (SQLite connections must not be shared across threads), WAL,
+a busy timeout, and every write in a short `BEGIN IMMEDIATE` transaction, so a
+`readerterm refresh` from cron and an open reader work side by side (SECURITY.md,
+"The cache under faults").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from readerterm.models import ArticleRow, FeedRow, ParsedEntry, ParsedFeed
+from readerterm.store.schema import migrate
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class SearchError(ValueError):
+    """A search query that FTS5 cannot read."""
+
+
+def iso(value: datetime) -> str:
+    """The cache's date format: UTC, second precision, sortable as text."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class StoredFeed:
+    """What the refresh needs to know about a feed."""
+
+    id: int
+    url: str
+    title: str
+    section: str
+    etag: str | None
+    last_modified: str | None
+    status: str
+    retry_after: str | None
+    fulltext: bool
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which articles a list or a search covers."""
+
+    section: str | None = None
+    feed_id: int | None = None
+    unread: bool = False
+    starred: bool = False
+    since: str | None = None
+    until: str | None = None
+
+    def where(self, alias: str = "a") -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        args: list[Any] = []
+        if self.section is not None:
+            clauses.append(f"{alias}.feed_id IN (SELECT id FROM feeds WHERE section = ?)")
+            args.append(self.section)
+        if self.feed_id is not None:
+            clauses.append(f"{alias}.feed_id = ?")
+            args.append(self.feed_id)
+        if self.unread:
+            clauses.append(f"{alias}.read = 0")
+        if self.starred:
+            clauses.append(f"{alias}.starred = 1")
+        if self.since:
+            clauses.append(f"{alias}.published >= ?")
+            args.append(self.since)
+        if self.until:
+            clauses.append(f"{alias}.published < ?")
+            args.append(self.until)
+        return (" AND ".join(clauses) or "1"), args
+
+
+def entry_digest(entry: ParsedEntry) -> str:
+    parts = [entry.title, entry.link or "", entry.author, entry.summary_html, entry.content_html,
+             entry.published.isoformat() if entry.published else "", "|".join(entry.categories),
+             repr(entry.lead_image), repr(entry.related), repr(entry.enclosures)]
+    data = "\x1f".join(parts).encode("utf-8", "replace")
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+_ARTICLE_COLUMNS = """a.id, a.feed_id, a.title, COALESCE(NULLIF(f.title, ''), f.url), f.section,
+    a.published, a.url, a.read, a.starred"""
+
+
+def _article_row(row: Sequence[Any], snippet: str = "") -> ArticleRow:
+    return ArticleRow(id=row[0], feed_id=row[1], title=row[2], feed=row[3], section=row[4],
+                      published=row[5], url=row[6], read=bool(row[7]), starred=bool(row[8]),
+                      snippet=snippet)
+
+
+class Store:
+    """The cache in one SQLite file. Safe to use from several threads and processes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._all: list[sqlite3.Connection] = []
+        self.conn  # open and migrate now, so errors surface at open  # noqa: B018
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
+                                   isolation_level=None, check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            migrate(conn)
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                with suppress(sqlite3.Error):
+                    conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A short write transaction, started IMMEDIATE so it never fails half-way on a lock."""
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # -- feeds -------------------------------------------------------------------------
+    def sync_feeds(self, feeds: Sequence[tuple[str, str, str, bool]]) -> None:
+        """Make the feeds table match the subscriptions: (url, title, section, fulltext).
+
+        Feeds no longer subscribed are removed with their articles.
+        """
+        with self.write() as conn:
+            existing = {row[0]: row[1] for row in conn.execute("SELECT url, id FROM feeds")}
+            wanted = set()
+            for position, (url, title, section, fulltext) in enumerate(feeds):
+                wanted.add(url)
+                if url in existing:
+                    conn.execute(
+                        "UPDATE feeds SET title = CASE WHEN ? != '' THEN ? ELSE title END, "
+                        "section = ?, position = ?, fulltext = ? WHERE id = ?",
+                        (title, title, section, position, int(fulltext), existing[url]),
+                    )
+                else:
+                    conn.execute(
+                        "INSERT INTO feeds (url, title, section, position, fulltext) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (url, title, section, position, int(fulltext)),
+                    )
+            for url, feed_id in existing.items():
+                if url not in wanted:
+                    self._delete_articles(conn, "feed_id = ?", (feed_id,))
+                    conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+
+    def feeds(self) -> list[FeedRow]:
+        """Every feed in subscription order, with unread and total counts."""
+        rows = self.conn.execute(
+            """SELECT f.id, f.url, f.title, f.section, f.status, f.error, f.last_fetched,
+                      COALESCE(c.total, 0), COALESCE(c.unread, 0)
+               FROM feeds f LEFT JOIN (
+                   SELECT feed_id, COUNT(*) AS total, SUM(read = 0) AS unread
+                   FROM articles GROUP BY feed_id) c ON c.feed_id = f.id
+               ORDER BY f.position, f.id"""
+        ).fetchall()
+        return [FeedRow(id=r[0], url=r[1], title=r[2], section=r[3], status=r[4], error=r[5],
+                        last_fetched=r[6], total=r[7], unread=r[8]) for r in rows]
+
+    def stored_feeds(self, ids: Iterable[int] | None = None) -> list[StoredFeed]:
+        sql = ("SELECT id, url, title, section, etag, last_modified, status, retry_after, "
+               "fulltext FROM feeds")
+        rows = self.conn.execute(sql + " ORDER BY position, id").fetchall()
+        wanted = set(ids) if ids is not None else None
+        return [StoredFeed(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bool(r[8]))
+                for r in rows if wanted is None or r[0] in wanted]
+
+    def feed_id(self, url: str) -> int | None:
+        row = self.conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
+        return int(row[0]) if row else None
+
+    def set_feed_url(self, feed_id: int, url: str) -> bool:
+        """Move a feed to a new URL (a permanent redirect). False if that URL is taken."""
+        try:
+            with self.write() as conn:
+                conn.execute("UPDATE feeds SET url = ? WHERE id = ?", (url, feed_id))
+        except sqlite3.IntegrityError:
+            return False
+        return True
+
+    def feed_error(self, feed_id: int, message: str, status: int | None, now: datetime,
+                   *, dead: bool = False, retry_after: datetime | None = None) -> None:
+        with self.write() as conn:
+            conn.execute(
+                "UPDATE feeds SET status = ?, error = ?, error_status = ?, error_at = ?, "
+                "last_fetched = ?, retry_after = ? WHERE id = ?",
+                ("dead" if dead else "error", message[:500], status, iso(now), iso(now),
+                 iso(retry_after) if retry_after else None, feed_id),
+            )
+
+    def feed_not_modified(self, feed_id: int, now: datetime) -> None:
+        with self.write() as conn:
+            conn.execute(
+                "UPDATE feeds SET status = 'ok', error = NULL, error_status = NULL, "
+                "last_fetched = ?, retry_after = NULL WHERE id = ?", (iso(now), feed_id))
+
+    # -- articles ----------------------------------------------------------------------
+    def store_feed(self, feed_id: int, parsed: ParsedFeed, *, etag: str | None,
+                   last_modified: str | None, now: datetime, body_text: Any,
+                   want_document: Any, keep_days: int, keep_per_feed: int) -> list[int]:
+        """Upsert a parsed feed's entries in one transaction; returns the new article ids.
+
+        `body_text(entry) -> str` gives the searchable text; `want_document(entry) -> bool`
+        says whether the article page should be fetched. Read and starred flags and an
+        extracted document are never touched by a refresh.
+        """
+        stamp = iso(now)
+        new_ids: list[int] = []
+        with self.write() as conn:
+            known = {g: (i, d) for g, i, d in conn.execute(
+                "SELECT guid, id, digest FROM articles WHERE feed_id = ?", (feed_id,))}
+            for entry in parsed.entries:
+                digest = entry_digest(entry)
+                old = known.get(entry.guid)
+                if old is not None and old[1] == digest:
+                    continue
+                values = {
+                    "url": entry.link, "title": entry.title, "author": entry.author,
+                    "section": entry.section, "summary_html": entry.summary_html,
+                    "content_html": entry.content_html,
+                    "lead_image": json.dumps(entry.lead_image.to_dict())
+                    if entry.lead_image else None,
+                    "enclosures": json.dumps([e.__dict__ for e in entry.enclosures])
+                    if entry.enclosures else None,
+                    "feed_related": json.dumps([r.to_dict() for r in entry.related])
+                    if entry.related else None,
+                    "digest": digest,
+                }
+                text = body_text(entry)
+                if old is None:
+                    published = iso(entry.published) if entry.published else stamp
+                    cur = conn.execute(
+                        "INSERT INTO articles (feed_id, guid, published, first_seen, doc_status, "
+                        + ", ".join(values) + ") VALUES (?, ?, ?, ?, ?, "
+                        + ", ".join("?" * len(values)) + ")",
+                        (feed_id, entry.guid, published, stamp,
+                         "wanted" if want_document(entry) else "none", *values.values()),
+                    )
+                    article_id = int(cur.lastrowid or 0)
+                    new_ids.append(article_id)
+                    known[entry.guid] = (article_id, digest)
+                else:
+                    article_id = old[0]
+                    sets = ", ".join(f"{k} = ?" for k in values)
+                    args = list(values.values())
+                    if entry.published:
+                        sets += ", published = ?"
+                        args.append(iso(entry.published))
+                    conn.execute(f"UPDATE articles SET {sets} WHERE id = ?", (*args, article_id))
+                    has_doc = conn.execute("SELECT document IS NOT NULL FROM articles "
+                                           "WHERE id = ?", (article_id,)).fetchone()[0]
+                    if has_doc:
+                        continue  # the extracted page stays the searchable text
+                    conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
+                conn.execute("INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
+                             (article_id, entry.title, text))
+            feed_title = parsed.title
+            conn.execute(
+                "UPDATE feeds SET status = 'ok', error = NULL, error_status = NULL, "
+                "error_at = NULL, last_fetched = ?, retry_after = NULL, etag = ?, "
+                "last_modified = ?, title = CASE WHEN title = '' THEN ? ELSE title END, "
+                "site_url = ? WHERE id = ?",
+                (stamp, etag, last_modified, feed_title, parsed.link, feed_id),
+            )
+            self._retain(conn, feed_id, now, keep_days, keep_per_feed)
+        return new_ids
+
+    def _retain(self, conn: sqlite3.Connection, feed_id: int, now: datetime, days: int,
+                per_feed: int) -> None:
+        """Drop articles both older than `days` and outside the newest `per_feed`; never
+        starred ones."""
+        cutoff = iso(now - timedelta(days=days))
+        self._delete_articles(
+            conn,
+            "feed_id = ? AND starred = 0 AND published < ? AND id NOT IN "
+            "(SELECT id FROM articles WHERE feed_id = ? ORDER BY published DESC, id DESC "
+            "LIMIT ?)",
+            (feed_id, cutoff, feed_id, per_feed),
+        )
+
+    @staticmethod
+    def _delete_articles(conn: sqlite3.Connection, where: str, args: Sequence[Any]) -> None:
+        ids = [r[0] for r in conn.execute(f"SELECT id FROM articles WHERE {where}", args)]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            conn.execute(f"DELETE FROM articles_fts WHERE rowid IN ({marks})", chunk)
+            conn.execute(f"DELETE FROM articles WHERE id IN ({marks})", chunk)
+
+    def articles(self, filters: Filters = Filters(), limit: int | None = None,
+                 offset: int = 0) -> list[ArticleRow]:
+        """Articles newest first."""
+        where, args = filters.where()
+        sql = (f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
+               f"WHERE {where} ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?")
+        rows = self.conn.execute(sql, (*args, -1 if limit is None else limit, offset))
+        return [_article_row(r) for r in rows]
+
+    def count(self, filters: Filters = Filters()) -> int:
+        where, args = filters.where()
+        return int(self.conn.execute(f"SELECT COUNT(*) FROM articles a WHERE {where}",
+                                     args).fetchone()[0])
+
+    def article(self, article_id: int) -> dict[str, Any] | None:
+        """Every stored field of one article, with its feed's title and section."""
+        cur = self.conn.execute(
+            "SELECT a.*, COALESCE(NULLIF(f.title, ''), f.url) AS feed_title, "
+            "f.section AS feed_section, f.url AS feed_url "
+            "FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?", (article_id,))
+        row = cur.fetchone()
+        if row is None:
+            return None
+        return dict(zip([d[0] for d in cur.description], row, strict=True))
+
+    def ids_for_urls(self, urls: Iterable[str]) -> dict[str, int]:
+        """The cached article for each URL that has one (the newest when several)."""
+        out: dict[str, int] = {}
+        for url in urls:
+            row = self.conn.execute(
+                "SELECT id FROM articles WHERE url = ? ORDER BY published DESC LIMIT 1",
+                (url,)).fetchone()
+            if row:
+                out[url] = int(row[0])
+        return out
+
+    def mark(self, article_id: int, *, read: bool | None = None,
+             starred: bool | None = None) -> bool:
+        """Set read and/or starred; logs the change. False if there is no such article."""
+        now = iso(datetime.now(UTC))
+        with self.write() as conn:
+            exists = conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if exists is None:
+                return False
+            if read is not None:
+                conn.execute("UPDATE articles SET read = ? WHERE id = ?", (int(read), article_id))
+                conn.execute("INSERT INTO state_log (article_id, change, at) VALUES (?, ?, ?)",
+                             (article_id, "read" if read else "unread", now))
+            if starred is not None:
+                conn.execute("UPDATE articles SET starred = ? WHERE id = ?",
+                             (int(starred), article_id))
+                conn.execute("INSERT INTO state_log (article_id, change, at) VALUES (?, ?, ?)",
+                             (article_id, "star" if starred else "unstar", now))
+        return True
+
+    def mark_many_read(self, filters: Filters) -> int:
+        where, args = filters.where()
+        with self.write() as conn:
+            cur = conn.execute(f"UPDATE articles AS a SET read = 1 WHERE read = 0 AND {where}",
+                               args)
+            return cur.rowcount
+
+    # -- full text ---------------------------------------------------------------------
+    def wanted_documents(self, max_attempts: int, limit: int = 200) -> list[tuple[int, str]]:
+        """Articles whose page should be fetched: (id, url), newest first."""
+        rows = self.conn.execute(
+            "SELECT a.id, a.url FROM articles a JOIN feeds f ON f.id = a.feed_id "
+            "WHERE a.doc_status IN ('wanted', 'error') AND a.doc_attempts < ? "
+            "AND a.url IS NOT NULL AND f.fulltext = 1 "
+            "ORDER BY a.published DESC LIMIT ?", (max_attempts, limit)).fetchall()
+        return [(int(r[0]), str(r[1])) for r in rows]
+
+    def set_document(self, article_id: int, document: dict[str, Any], title: str,
+                     body: str) -> None:
+        with self.write() as conn:
+            conn.execute("UPDATE articles SET document = ?, doc_status = 'ok', doc_error = NULL, "
+                         "doc_attempts = doc_attempts + 1 WHERE id = ?",
+                         (json.dumps(document), article_id))
+            conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
+            conn.execute("INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
+                         (article_id, title, body))
+
+    def set_document_error(self, article_id: int, message: str) -> None:
+        with self.write() as conn:
+            conn.execute("UPDATE articles SET doc_status = 'error', doc_error = ?, "
+                         "doc_attempts = doc_attempts + 1 WHERE id = ?",
+                         (message[:500], article_id))
+
+    def add_page_article(self, feed_id: int, url: str, title: str, author: str, section: str,
+                         published: datetime | None, now: datetime, document: dict[str, Any],
+                         body: str) -> int:
+        """Store an article fetched on demand (a related link not in any feed)."""
+        with self.write() as conn:
+            row = conn.execute("SELECT id FROM articles WHERE feed_id = ? AND guid = ?",
+                               (feed_id, url)).fetchone()
+            if row:
+                article_id = int(row[0])
+                conn.execute("UPDATE articles SET document = ?, doc_status = 'ok', title = ? "
+                             "WHERE id = ?", (json.dumps(document), title, article_id))
+                conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
+            else:
+                cur = conn.execute(
+                    "INSERT INTO articles (feed_id, guid, url, title, author, section, published,"
+                    " first_seen, document, doc_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok')",
+                    (feed_id, url, url, title, author, section,
+                     iso(published or now), iso(now), json.dumps(document)))
+                article_id = int(cur.lastrowid or 0)
+            conn.execute("INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
+                         (article_id, title, body))
+        return article_id
+
+    def ensure_feed(self, url: str, title: str, section: str) -> int:
+        """A feed row that is not a subscription (holds articles opened from links)."""
+        with self.write() as conn:
+            row = conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
+            if row:
+                return int(row[0])
+            cur = conn.execute(
+                "INSERT INTO feeds (url, title, section, position, fulltext, status) "
+                "VALUES (?, ?, ?, 1000000, 0, 'ok')", (url, title, section))
+            return int(cur.lastrowid or 0)
+
+    # -- search ------------------------------------------------------------------------
+    def search(self, query: str, filters: Filters = Filters(), limit: int = 100,
+               marks: tuple[str, str] = ("\x02", "\x03")) -> list[ArticleRow]:
+        """FTS5 search in bm25 order (title weighted over body), with a snippet whose
+        matches are wrapped in `marks`."""
+        where, args = filters.where()
+        sql = (
+            f"SELECT {_ARTICLE_COLUMNS}, snippet(articles_fts, 1, ?, ?, '…', 16) "
+            "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+            "JOIN feeds f ON f.id = a.feed_id "
+            f"WHERE articles_fts MATCH ? AND {where} "
+            "ORDER BY bm25(articles_fts, 5.0, 1.0) LIMIT ?"
+        )
+        try:
+            rows = self.conn.execute(sql, (*marks, query, *args, limit)).fetchall()
+        except sqlite3.OperationalError as exc:
+            message = str(exc)
+            if "fts5" in message or "syntax" in message or "no such column" in message:
+                raise SearchError(f"cannot read the search {query!r}: {message}") from None
+            raise
+        return [_article_row(r, snippet=r[9] or "") for r in rows]

@@ -1,0 +1,96 @@
+"""The cache's schema, versioned with PRAGMA user_version.
+
+Each entry of MIGRATIONS takes the database one version up; they run in order inside
+one transaction at open. Never edit a released migration: add the next one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: list[str] = [
+    # 1: feeds, articles, full-text search, and a log of read/star changes for a future sync.
+    """
+    CREATE TABLE feeds (
+        id            INTEGER PRIMARY KEY,
+        url           TEXT NOT NULL UNIQUE,
+        title         TEXT NOT NULL DEFAULT '',
+        section       TEXT NOT NULL DEFAULT '',
+        position      INTEGER NOT NULL DEFAULT 0,
+        site_url      TEXT,
+        fulltext      INTEGER NOT NULL DEFAULT 1,
+        etag          TEXT,
+        last_modified TEXT,
+        status        TEXT NOT NULL DEFAULT 'new',   -- new | ok | error | dead
+        error         TEXT,
+        error_status  INTEGER,
+        error_at      TEXT,
+        last_fetched  TEXT,
+        retry_after   TEXT
+    );
+    CREATE TABLE articles (
+        id            INTEGER PRIMARY KEY,
+        feed_id       INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        guid          TEXT NOT NULL,
+        url           TEXT,
+        title         TEXT NOT NULL DEFAULT '',
+        author        TEXT NOT NULL DEFAULT '',
+        section       TEXT NOT NULL DEFAULT '',
+        published     TEXT NOT NULL,               -- ISO 8601 UTC; first seen if unknown
+        first_seen    TEXT NOT NULL,
+        summary_html  TEXT NOT NULL DEFAULT '',
+        content_html  TEXT NOT NULL DEFAULT '',
+        lead_image    TEXT,                        -- JSON Image
+        enclosures    TEXT,                        -- JSON list
+        feed_related  TEXT,                        -- JSON list of RelatedLink
+        document      TEXT,                        -- JSON Document (extracted page)
+        doc_status    TEXT NOT NULL DEFAULT 'none',-- none | wanted | ok | error | skip
+        doc_error     TEXT,
+        doc_attempts  INTEGER NOT NULL DEFAULT 0,
+        digest        TEXT NOT NULL DEFAULT '',    -- of the feed's fields: skip unchanged
+        read          INTEGER NOT NULL DEFAULT 0,
+        starred       INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (feed_id, guid)
+    );
+    CREATE INDEX articles_published ON articles(published DESC, id DESC);
+    CREATE INDEX articles_feed ON articles(feed_id, published DESC);
+    CREATE INDEX articles_url ON articles(url);
+    CREATE INDEX articles_unread ON articles(read, published DESC) WHERE read = 0;
+    CREATE INDEX articles_starred ON articles(starred) WHERE starred = 1;
+    CREATE INDEX articles_doc ON articles(doc_status) WHERE doc_status = 'wanted';
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, body, tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TABLE state_log (
+        id         INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL,
+        change     TEXT NOT NULL,                  -- read | unread | star | unstar
+        at         TEXT NOT NULL
+    );
+    """,
+]
+
+VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring the database to VERSION; refuses a database from a newer readerterm."""
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current > VERSION:
+        raise sqlite3.DatabaseError(
+            f"the cache is schema version {current}; this readerterm knows up to {VERSION}"
+        )
+    if current == VERSION:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        current = conn.execute("PRAGMA user_version").fetchone()[0]
+        for version in range(current, VERSION):
+            for statement in MIGRATIONS[version].split(";\n"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise

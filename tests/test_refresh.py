@@ -1,0 +1,125 @@
+"""Refresh against a real HTTP server on 127.0.0.1, into a real SQLite cache."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from conftest import DATA, FeedServer, rss
+from readerterm import paths
+from readerterm.config import FeedEntry, Section, load_sections, save_sections
+from readerterm.library import Filters, Library
+
+
+def open_library(home: Path, feeds: dict[str, list[str]]) -> Library:
+    p = paths.resolve({"READERTERM_HOME": str(home)})
+    sections = [Section(name, tuple(FeedEntry(u) for u in urls)) for name, urls in feeds.items()]
+    save_sections(p.config_dir / "feeds.toml", sections)
+    return Library.open(p)
+
+
+def refresh(lib: Library, **kw: object):  # type: ignore[no-untyped-def]
+    return asyncio.run(lib.refresh(fulltext=False, **kw))  # type: ignore[arg-type]
+
+
+def test_second_refresh_is_all_304(home: Path, server: FeedServer) -> None:
+    bbc = server.serve("/bbc.xml", (DATA / "feeds/feedrs__rss_2.0_bbc.xml").read_bytes())
+    df = server.serve("/df.rss", (DATA / "feeds/nnw__DaringFireball.rss").read_bytes(),
+                      content_type="application/atom+xml")
+    lib = open_library(home, {"World": [bbc], "Tech": [df]})
+    first = refresh(lib)
+    assert first.updated == 2 and not first.failed
+    assert first.new_articles == lib.count()
+    assert lib.count() > 10
+    second = refresh(lib)
+    assert second.not_modified == 2 and second.updated == 0 and second.new_articles == 0
+    assert server.hits["/bbc.xml"] == [200, 304]
+    assert server.hits["/df.rss"] == [200, 304]
+    feeds = {f.url: f for f in lib.feeds()}
+    assert feeds[bbc].status == "ok" and feeds[bbc].title  # title taken from the feed
+    assert feeds[bbc].total == feeds[bbc].unread > 0
+
+
+def test_read_and_starred_survive_refresh_and_dropped_items_stay(
+        home: Path, server: FeedServer) -> None:
+    items = [(f"g{i}", f"Story {i}", f"text {i}") for i in range(5)]
+    url = server.serve("/f.xml", rss("Feed", items))
+    lib = open_library(home, {"News": [url]})
+    refresh(lib)
+    rows = lib.articles()
+    assert [r.title for r in rows][:1] == ["Story 4"]  # newest first by pubDate
+    target = next(r for r in rows if r.title == "Story 2")
+    lib.mark(target.id, read=True, starred=True)
+    # The feed changes: item 2 is edited, item 0 leaves the feed, one is new.
+    changed = [("g1", "Story 1", "text 1"), ("g2", "Story 2 (updated)", "more text"),
+               ("g3", "Story 3", "text 3"), ("g4", "Story 4", "text 4"), ("g5", "New", "n")]
+    server.serve("/f.xml", rss("Feed", changed))
+    report = refresh(lib)
+    assert report.new_articles == 1
+    view = lib.article(target.id)
+    assert view.title == "Story 2 (updated)" and view.read and view.starred
+    titles = {r.title for r in lib.articles()}
+    assert "Story 0" in titles  # left the feed, kept for offline reading
+    assert lib.count() == 6
+    assert lib.count(Filters(unread=True)) == 5
+    assert [r.id for r in lib.articles(Filters(starred=True))] == [target.id]
+
+
+def test_permanent_redirect_updates_the_stored_url(home: Path, server: FeedServer) -> None:
+    new = server.serve("/new.xml", rss("Moved", [("a", "A", "x")]))
+    old = server.redirect("/old.xml", new, 301)
+    lib = open_library(home, {"News": [old]})
+    report = refresh(lib)
+    assert not report.failed
+    assert [f.url for f in lib.feeds()] == [new]
+    sections = load_sections(lib.feeds_file)
+    assert sections is not None and [f.url for f in sections[0].feeds] == [new]
+    # A temporary redirect does not move the feed.
+    tmp_target = server.serve("/t.xml", rss("T", [("b", "B", "y")]))
+    temp = server.redirect("/temp.xml", tmp_target, 302)
+    lib2 = open_library(home, {"News": [new, temp]})
+    refresh(lib2)
+    assert {f.url for f in lib2.feeds()} == {new, temp}
+
+
+def test_gone_marks_the_feed_dead_and_others_go_on(home: Path, server: FeedServer) -> None:
+    gone = server.serve("/gone.xml", "gone", status=410, content_type="text/plain")
+    page = server.serve("/page.html", "<html><body><p>Hello</p></body></html>",
+                        content_type="text/html")
+    missing = server.url("/missing.xml")
+    good = server.serve("/good.xml", rss("Good", [("a", "A", "x")]))
+    lib = open_library(home, {"News": [gone, page, missing, good]})
+    report = refresh(lib)
+    feeds = {f.url: f for f in lib.feeds()}
+    assert feeds[gone].status == "dead" and "410" in (feeds[gone].error or "")
+    assert feeds[page].status == "error" and "not a feed" in (feeds[page].error or "").lower()
+    assert feeds[missing].status == "error" and "404" in (feeds[missing].error or "")
+    assert feeds[good].status == "ok" and feeds[good].total == 1
+    assert {u for u, _ in report.failed} == {gone, page, missing}
+    # A dead feed is not fetched again by a refresh of everything.
+    refresh(lib)
+    assert server.hits["/gone.xml"] == [410]
+
+
+def test_retry_after_is_honoured(home: Path, server: FeedServer) -> None:
+    busy = server.serve("/busy.xml", "slow down", status=429, content_type="text/plain",
+                        headers={"Retry-After": "3600"})
+    lib = open_library(home, {"News": [busy]})
+    refresh(lib)
+    again = refresh(lib)
+    assert again.skipped == 1 and server.hits["/busy.xml"] == [429]
+
+
+def test_offline_reads_come_from_the_cache(home: Path, server: FeedServer) -> None:
+    url = server.serve("/f.xml", rss("Feed", [("a", "Kabul embassy", "Diplomats stay in Kabul"),
+                                              ("b", "Other", "Nothing here")]))
+    lib = open_library(home, {"World": [url]})
+    refresh(lib)
+    server.stop()
+    report = refresh(lib)
+    assert len(report.failed) == 1  # the feed reports the failure; nothing raised
+    rows = lib.search("kabul")
+    assert [r.title for r in rows] == ["Kabul embassy"]
+    view = lib.article(rows[0].id)
+    assert "Diplomats stay in Kabul" in view.document.body_text
+    assert lib.feeds()[0].error

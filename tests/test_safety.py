@@ -1,0 +1,45 @@
+"""The trust boundary (SECURITY.md rules 2, 4, 6)."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import UTC, datetime, timedelta
+
+from readerterm.safety import clamp_date, clean_line, clean_text, safe_url, strip_controls
+
+
+def test_every_control_and_format_character_is_removed() -> None:
+    for code in range(0x110000):
+        ch = chr(code)
+        cat = unicodedata.category(ch)
+        if cat in ("Cc", "Cf", "Cs") and ch not in "\n\t":
+            assert strip_controls(f"a{ch}b") == "ab", hex(code)
+
+
+def test_escape_sequences_do_not_survive() -> None:
+    payload = "Title\x1b]52;c;ZXZpbA==\x07 \x1b[2J\x1b]8;;http://x\x1b\\link\u202eevil\u200b"
+    cleaned = clean_line(payload)
+    assert "\x1b" not in cleaned and "\x07" not in cleaned and "\u202e" not in cleaned
+    assert cleaned.startswith("Title")
+
+
+def test_titles_are_truncated_and_text_keeps_paragraphs() -> None:
+    assert len(clean_line("x" * 1_000_000)) == 300
+    assert clean_text("one\r\n\r\n\r\ntwo  three") == "one\n\ntwo three"
+
+
+def test_safe_url() -> None:
+    assert safe_url("https://example.org/a?b=1") == "https://example.org/a?b=1"
+    assert safe_url("/x", "http://example.org/a/") == "http://example.org/x"
+    for bad in ("javascript:alert(1)", "data:text/html,x", "file:///etc/passwd",
+                "exec:rm", "-https://x.org", "http://", "https://exa mple.org",
+                "https://x.org/\x1b[0m", "", None, "mailto:a@b.c"):
+        assert safe_url(bad) is None, bad
+
+
+def test_dates_are_clamped() -> None:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    assert clamp_date(datetime(1969, 12, 31, tzinfo=UTC), now) is None
+    assert clamp_date(now + timedelta(days=3), now) is None
+    assert clamp_date(now + timedelta(days=1), now) == now + timedelta(days=1)
+    assert clamp_date(datetime(2020, 5, 5), now) == datetime(2020, 5, 5, tzinfo=UTC)
