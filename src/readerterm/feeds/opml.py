@@ -108,6 +108,8 @@ def _parse_opml(data: bytes, out: _Collector) -> None:
         if xml_url is None and (element.get("type") or "").lower() in ("rss", "atom"):
             xml_url = element.get("url")
         if xml_url is not None:
+            if title == clean_line(xml_url, limit=_TITLE_MAX):
+                title = ""  # an exported feed without a title carries its URL as text
             name = title or clean_line(xml_url, limit=80)
             where = f"{name!r}"
             if element.get("filtercmd"):
