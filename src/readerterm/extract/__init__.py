@@ -33,8 +33,7 @@ def extract_document(html: str | bytes, url: str | None = None) -> Document:
     """
     try:
         return _extract(html, url)
-    except (RecursionError, MemoryError, ValueError, TypeError, AttributeError,
-            LookupError, UnicodeError):
+    except Exception:  # the promise is "never raises": lxml and readability raise many kinds
         return Document()
 
 

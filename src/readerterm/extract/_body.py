@@ -289,7 +289,7 @@ def _readable(work: lxml.html.HtmlElement, url: str | None) -> lxml.html.HtmlEle
         return None
     try:
         out = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (etree.ParserError, ValueError):
+    except (etree.ParserError, ValueError, AssertionError):  # lxml asserts on bodiless pages
         return None
     return out if isinstance(out, lxml.html.HtmlElement) else None
 
