@@ -26,7 +26,7 @@ FURNITURE_ATTR = re.compile(
 
 # class/id of a block of related articles (a subset of FURNITURE_ATTR).
 RELATED_ATTR = re.compile(
-    r"(?:^|[\s_-])(?:related|recommend\w*|read-?(?:more|next|also)|"
+    r"(?:^|[\s_-])(?:related\w*|recommend\w*|read-?(?:more|next|also)|"
     r"more-?(?:from|stories|articles|news|on|like-?this)|also-?(?:like|read)|you-?may|"
     r"further-?reading|see-?also|story-?list|next-?up|suggest\w*|"
     r"most-?(?:read|popular|viewed)|trending|popular)(?:$|[\s_-])"

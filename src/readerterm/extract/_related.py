@@ -40,7 +40,7 @@ def headline_like(text: str) -> bool:
 def _containers(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     found: list[lxml.html.HtmlElement] = []
     for el in root.iter():
-        if not isinstance(el.tag, str) or el.tag in ("html", "body", "a", "script", "style"):
+        if not isinstance(el.tag, str) or el.tag in ("html", "body", "script", "style"):
             continue
         attr = _attr(el)
         if attr.strip() and RELATED_ATTR.search(attr):
@@ -102,24 +102,31 @@ def _author_of(link: lxml.html.HtmlElement, box: lxml.html.HtmlElement, title: s
 def find_related(root: lxml.html.HtmlElement, url: str | None) -> list[RelatedLink]:
     """Related-article links of the page, in page order, each URL once."""
     page = urldefrag(url)[0] if url else ""
-    out: list[RelatedLink] = []
-    seen: set[str] = set()
+    # href -> (title, came from an image's alt text, link element, its box)
+    found: dict[str, tuple[str, bool, lxml.html.HtmlElement, lxml.html.HtmlElement]] = {}
     for box in _containers(root):
         for link in box.iter("a"):
             title = clean_line(link.text_content())
+            from_alt = False
             if not title:
                 img = link.find(".//img")
                 title = clean_line(img.get("alt") or "") if img is not None else ""
+                from_alt = True
             if not headline_like(title) or RELATED_HEADING.match(title):
                 continue
             href = safe_url(link.get("href"), url)
             if not href:
                 continue
             href = urldefrag(href)[0]
-            if href == page or href in seen:
+            if href == page:
                 continue
-            seen.add(href)
-            out.append(RelatedLink(title=title, url=href, author=_author_of(link, box, title)))
-            if len(out) >= MAX_RELATED:
-                return out
-    return out
+            if href in found:
+                # A thumbnail link and a headline link often share a URL: keep the headline.
+                if found[href][1] and not from_alt:
+                    found[href] = (title, from_alt, link, box)
+                continue
+            if len(found) >= MAX_RELATED:
+                break
+            found[href] = (title, from_alt, link, box)
+    return [RelatedLink(title=title, url=href, author=_author_of(link, box, title))
+            for href, (title, _, link, box) in found.items()]
