@@ -1,0 +1,494 @@
+"""The reader: three panes over the library, keyboard first.
+
+This module only composes the panes, holds the bindings and routes messages between the
+panes and the library (through `Service`, in workers). The panes render; `Service` does
+the I/O; `History` remembers where the user has been.
+"""
+
+from __future__ import annotations
+
+import webbrowser
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.theme import Theme
+from textual.widget import Widget
+from textual.widgets import Input, Static, Tree
+from textual.worker import Worker, WorkerState
+
+from readerterm.library import BadInput, FetchFailed, Library, SearchError
+from readerterm.models import ArticleRow, FeedRow
+from readerterm.safety import clean_line, safe_url
+from readerterm.tui.ages import age
+from readerterm.tui.commands import ReaderCommands
+from readerterm.tui.history import Entry, History
+from readerterm.tui.keys import ALL_KEYS, app_bindings, keymap
+from readerterm.tui.screens.help import HelpScreen
+from readerterm.tui.service import ListSource, Selection, Service
+from readerterm.tui.state import load_state, save_state
+from readerterm.tui.widgets.article_list import PAGE_SIZE, ArticleList
+from readerterm.tui.widgets.reader import ReaderPane, RelatedItem
+from readerterm.tui.widgets.sections import SectionsTree
+from readerterm.tui.widgets.status import StatusLine
+
+PANES = ("sections", "articles", "reader")
+OFFLINE_HINTS = ("cannot connect", "timed out", "Name or service", "nodename", "Temporary failure")
+
+
+def looks_offline(error: str) -> bool:
+    return any(hint in error for hint in OFFLINE_HINTS)
+
+
+@dataclass
+class RefreshProgress(Message):
+    """A step of a running refresh (posted from the library's progress callback)."""
+
+    stage: str
+    done: int
+    total: int
+    label: str
+
+
+class ReaderApp(App[int]):
+    """readerterm's terminal reader."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "readerterm"
+    BINDINGS: ClassVar[list[BindingType]] = app_bindings()
+    COMMANDS = App.COMMANDS | {ReaderCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
+
+    def __init__(self, lib: Library, *, title: str | None = None,
+                 clock: Callable[[], datetime] | None = None,
+                 refresh_on_start: bool = False) -> None:
+        super().__init__()
+        self.lib = lib
+        self.service = Service(lib)
+        self.history = History()
+        self.source = ListSource()
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.refresh_on_start = refresh_on_start
+        self.offline = False
+        self.feeds: list[FeedRow] = []
+        if title:
+            self.title = clean_line(title, 100)
+
+    # -- layout ------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            yield SectionsTree(id="sections")
+            with Vertical(id="list-pane"):
+                yield Input(placeholder="Search: words, \"a phrase\", a OR b, prefix*",
+                            id="search")
+                yield Static("All", id="list-title", markup=False)
+                yield ArticleList(clock=self.clock, id="articles")
+            yield ReaderPane(id="reader")
+        yield StatusLine(id="status")
+
+    @property
+    def articles(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    @property
+    def reader(self) -> ReaderPane:
+        return self.query_one(ReaderPane)
+
+    @property
+    def sections(self) -> SectionsTree:
+        return self.query_one(SectionsTree)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    def on_mount(self) -> None:
+        self.query_one("#search", Input).display = False
+        theme = load_state(self.lib.paths.data_dir).get("theme") or self.lib.settings.ui.theme
+        if theme in self.available_themes:
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        mapping, warnings = keymap(self.lib.settings.ui.keys)
+        self.set_keymap(mapping)
+        for warning in warnings:
+            self.notify(warning, severity="warning", markup=False)
+        self.articles.focus()
+        self.load_feeds()
+        self.show_list(self.source)
+        if self.refresh_on_start:
+            self.run_refresh(None)
+
+    def on_unmount(self) -> None:
+        self.service.close()
+
+    def _remember_theme(self, theme: Theme) -> None:
+        state = load_state(self.lib.paths.data_dir)
+        state["theme"] = theme.name
+        save_state(self.lib.paths.data_dir, state)
+
+    # -- errors from workers, in one place --------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, SearchError):
+            self.notify(str(error), title="Search", severity="error", markup=False)
+        elif isinstance(error, BadInput):
+            self.notify(str(error), severity="error", markup=False)
+        else:
+            self.notify(f"{type(error).__name__}: {error}", title="Error", severity="error",
+                        markup=False)
+
+    # -- panes and focus ---------------------------------------------------------------
+    def focused_pane(self) -> str | None:
+        node: Widget | None = self.focused
+        while node is not None:
+            if node.id in PANES:
+                return node.id
+            parent = node.parent
+            node = parent if isinstance(parent, Widget) else None
+        return None
+
+    def focus_pane(self, name: str | None) -> None:
+        if name in PANES:
+            widget = self.query_one(f"#{name}")
+            if widget.region.width > 0:
+                widget.focus()
+                return
+        self.articles.focus()
+
+    def action_cycle_pane(self, step: int) -> None:
+        visible = [p for p in PANES if self.query_one(f"#{p}").region.width > 0]
+        if not visible:
+            return
+        current = self.focused_pane()
+        index = visible.index(current) if current in visible else -1
+        self.focus_pane(visible[(index + step) % len(visible)])
+
+    def action_page_reader(self, direction: int) -> None:
+        self.reader.page(direction)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.key_displays()))
+
+    def key_displays(self) -> dict[str, str]:
+        """Each binding id with its keys as they are now, for people."""
+        out: dict[str, str] = {}
+        active = self._keymap
+        for spec in ALL_KEYS:
+            keys = active.get(spec.id, spec.keys)
+            out[spec.id] = ", ".join(self.get_key_display(Binding(k.strip(), ""))
+                                     for k in keys.split(",") if k.strip())
+        return out
+
+    # -- the sections pane -------------------------------------------------------------
+    @work(exclusive=True, group="feeds", exit_on_error=False)
+    async def load_feeds(self) -> None:
+        self.feeds = await self.service.feeds()
+        self.sections.show_feeds(self.feeds)
+        self._show_info()
+
+    def _show_info(self) -> None:
+        fetched = [f.last_fetched for f in self.feeds if f.last_fetched]
+        if fetched:
+            ago = age(max(fetched), self.clock())
+            when = "updated just now" if ago == "now" else f"updated {ago} ago"
+        else:
+            when = "never updated"
+        unread = sum(f.unread for f in self.feeds)
+        self.status.info(f"{unread} unread · {when}", offline=self.offline)
+
+    @on(Tree.NodeHighlighted, "#sections")
+    def section_highlighted(self, event: Tree.NodeHighlighted[Selection]) -> None:
+        selection = event.node.data
+        if selection is None:
+            return
+        feed = self.sections.feed(selection.feed_id)
+        if feed is not None and feed.error:
+            self.status.message(f"{feed.title or feed.url}: {feed.error}", style="red")
+        if self.source.query is None and self.source.selection == selection:
+            return
+        self.source = ListSource(selection)
+        self.show_list(self.source)
+
+    @on(Tree.NodeSelected, "#sections")
+    def section_selected(self, event: Tree.NodeSelected[Selection]) -> None:
+        if event.node.data is not None and self.source.selection != event.node.data:
+            self.section_highlighted(Tree.NodeHighlighted(event.node))
+        self.articles.focus()
+
+    # -- the articles pane -------------------------------------------------------------
+    @work(exclusive=True, group="list", exit_on_error=False)
+    async def show_list(self, source: ListSource, keep: ArticleRow | None = None) -> None:
+        """List `source`; with `keep`, the same article stays highlighted where it was."""
+        listing = self.articles
+        if source.query is not None and keep is None:
+            total = await self.service.search(source.query)
+        else:
+            total = await self.service.count(source)
+        index = 0
+        scroll: float | None = None
+        if keep is not None:
+            found = await self.service.locate(source, keep)
+            if found is not None:
+                scroll = listing.scroll_y + (found - listing.cursor)
+                index = found
+            else:
+                index = min(listing.cursor, max(0, total - 1))
+                scroll = listing.scroll_y
+        page = index // PAGE_SIZE
+        rows = await self.service.page(source, page * PAGE_SIZE, PAGE_SIZE)
+        if source != self.source:
+            return
+        listing.empty_text = "No results." if source.query is not None else "No articles."
+        listing.load(total, {page: rows}, cursor=index, scroll=scroll)
+        self.query_one("#list-title", Static).update(f"{clean_line(source.label)} · {total}")
+
+    @on(ArticleList.NeedPage)
+    def need_page(self, message: ArticleList.NeedPage) -> None:
+        self.load_page(self.source, message.generation, message.page)
+
+    @work(group="pages", exit_on_error=False)
+    async def load_page(self, source: ListSource, generation: int, page: int) -> None:
+        rows = await self.service.page(source, page * PAGE_SIZE, PAGE_SIZE)
+        if source == self.source:
+            self.articles.set_page(generation, page, rows)
+
+    @on(ArticleList.Selected)
+    def article_selected(self, message: ArticleList.Selected) -> None:
+        self.visit_article(message.row.id)
+
+    @work(exclusive=True, group="step", exit_on_error=False)
+    async def action_step_unread(self, step: int) -> None:
+        found = await self.service.step_unread(self.source, self.articles.cursor, step)
+        if found is None:
+            self.notify("No more unread articles." if step > 0 else "No unread article above.")
+            return
+        index, article_id = found
+        self.articles.move_to(index)
+        self.visit_article(article_id)
+
+    # -- search ------------------------------------------------------------------------
+    def action_search(self) -> None:
+        box = self.query_one("#search", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Submitted, "#search")
+    def search_submitted(self, event: Input.Submitted) -> None:
+        query = event.value.strip()
+        if not query:
+            self._close_search()
+            return
+        self._remember()
+        self.history.visit(Entry(search=query, focus="articles"))
+        self.source = ListSource(self.source.selection, query)
+        self.show_list(self.source)
+        self.articles.focus()
+
+    def _close_search(self) -> None:
+        box = self.query_one("#search", Input)
+        box.display = False
+        self.articles.focus()
+
+    def on_key(self, event: Message) -> None:
+        key = getattr(event, "key", "")
+        if key == "escape" and self.focused is self.query_one("#search", Input):
+            self._close_search()
+
+    # -- reading -----------------------------------------------------------------------
+    def _remember(self) -> None:
+        self.history.remember(scroll=self.reader.scroll_y, focus=self.focused_pane())
+
+    def visit_article(self, article_id: int) -> None:
+        """Open an article as a new place in the history."""
+        self._remember()
+        self.history.visit(Entry(article_id=article_id, focus=self.focused_pane()))
+        self.load_article(article_id)
+
+    @work(exclusive=True, group="article", exit_on_error=False)
+    async def load_article(self, article_id: int, scroll: float = 0.0, focus: str | None = None,
+                           mark_read: bool = True) -> None:
+        view = await self.service.article(article_id, mark_read=mark_read)
+        await self.reader.show(view, scroll)
+        self.articles.update_row(view.id, read=view.read, starred=view.starred)
+        if focus is not None:
+            self.focus_pane(focus)
+        if mark_read:
+            self.load_feeds()
+
+    def _restore(self, entry: Entry) -> None:
+        if entry.article_id is not None:
+            self.load_article(entry.article_id, entry.scroll, entry.focus or "reader")
+        elif entry.search is not None:
+            self.source = ListSource(self.source.selection, entry.search)
+            self.show_list(self.source)
+            self.focus_pane(entry.focus or "articles")
+
+    def action_go_back(self) -> None:
+        if not self.history.can_back:
+            self.notify("Nothing to go back to.")
+            return
+        self._remember()
+        entry = self.history.back()
+        if entry is not None:
+            self._restore(entry)
+
+    def action_go_forward(self) -> None:
+        if not self.history.can_forward:
+            self.notify("Nothing to go forward to.")
+            return
+        self._remember()
+        entry = self.history.forward()
+        if entry is not None:
+            self._restore(entry)
+
+    def action_follow_related(self, number: int) -> None:
+        links = self.reader.related
+        if not 1 <= number <= len(links):
+            self.notify(f"No related link {number}." if links else "No related links here.")
+            return
+        link = links[number - 1]
+        if link.article_id is not None:
+            self.visit_article(link.article_id)
+        else:
+            self.fetch_and_open(link.url)
+
+    @on(RelatedItem.Followed)
+    def related_followed(self, message: RelatedItem.Followed) -> None:
+        self.action_follow_related(message.number)
+
+    @work(exclusive=True, group="fetch", exit_on_error=False)
+    async def fetch_and_open(self, url: str) -> None:
+        """Fetch, extract and cache a related article that is not in the cache, then open it."""
+        self.status.message(f"Fetching {url} …")
+        self.status.progress(None, None)
+        try:
+            article_id = await self.service.open_url(url)
+        except FetchFailed as exc:
+            offline = looks_offline(str(exc))
+            self.offline = self.offline or offline
+            text = (f"Offline: cannot fetch {url} ({exc})" if offline
+                    else f"Could not open {url}: {exc}")
+            self.status.message(text, style="red")
+            self.notify(text, severity="error", markup=False)
+            self._show_info()
+            return
+        finally:
+            self.status.hide_progress()
+        self.status.message(f"Fetched {url}")
+        self.visit_article(article_id)
+
+    # -- marks and the browser ---------------------------------------------------------
+    def _target(self) -> tuple[int, bool, bool, str | None] | None:
+        """(id, read, starred, url) of the article the user means: the highlighted row
+        when the list has focus, else the open article."""
+        view = self.reader.view
+        if self.focused_pane() == "articles" or view is None:
+            row = self.articles.current
+            if row is None:
+                return None
+            return row.id, row.read, row.starred, row.url
+        return view.id, view.read, view.starred, view.url
+
+    @work(group="marks", exit_on_error=False)
+    async def _mark(self, article_id: int, read: bool | None, starred: bool | None) -> None:
+        await self.service.mark(article_id, read=read, starred=starred)
+        self.articles.update_row(article_id, read=read, starred=starred)
+        view = self.reader.view
+        if view is not None and view.id == article_id:
+            view = replace(view, read=view.read if read is None else read,
+                           starred=view.starred if starred is None else starred)
+            await self.reader.show(view, self.reader.scroll_y)
+        self.load_feeds()
+
+    def action_toggle_star(self) -> None:
+        target = self._target()
+        if target is not None:
+            self._mark(target[0], None, not target[2])
+            self.status.message("Unstarred." if target[2] else "Starred.")
+
+    def action_toggle_read(self) -> None:
+        target = self._target()
+        if target is not None:
+            self._mark(target[0], not target[1], None)
+            self.status.message("Marked unread." if target[1] else "Marked read.")
+
+    def action_open_browser(self) -> None:
+        target = self._target()
+        url = safe_url(target[3]) if target is not None else None
+        if url is None or url.startswith("-"):
+            self.notify("This article has no web link that can be opened safely.",
+                        severity="warning")
+            return
+        self._open_in_browser(url)
+        self.status.message(f"Opened {url} in the browser.")
+
+    @work(thread=True, group="browser", exit_on_error=False)
+    def _open_in_browser(self, url: str) -> None:
+        webbrowser.open(url, new=2)
+
+    # -- refresh -----------------------------------------------------------------------
+    def action_refresh_selected(self) -> None:
+        self.run_refresh(self.sections.feed_ids(self.sections.selection))
+
+    def action_refresh_all(self) -> None:
+        self.run_refresh(None)
+
+    @work(exclusive=True, group="refresh", exit_on_error=False)
+    async def run_refresh(self, feed_ids: list[int] | None) -> None:
+        self.status.message("Refreshing…")
+        self.status.progress(0, None)
+
+        def progress(stage: str, done: int, total: int, label: str) -> None:
+            self.post_message(RefreshProgress(stage, done, total, label))
+
+        try:
+            report = await self.service.refresh(feed_ids, progress)
+        finally:
+            self.status.hide_progress()
+        failed = len(report.failed)
+        self.offline = bool(report.feeds) and failed == report.feeds and all(
+            looks_offline(error) for _, error in report.failed)
+        text = f"{report.new_articles} new article{'s' * (report.new_articles != 1)}"
+        if failed:
+            text += f", {failed} feed{'s' * (failed != 1)} failed"
+        if report.pages_fetched:
+            text += f", {report.pages_fetched} full text{'s' * (report.pages_fetched != 1)}"
+        self.status.message("Offline: no feed could be reached." if self.offline else text,
+                            style="red" if self.offline else "")
+        self._after_refresh()
+
+    def on_refresh_progress(self, message: RefreshProgress) -> None:
+        stage = "feeds" if message.stage == "feeds" else "full texts"
+        self.status.progress(message.done, message.total)
+        self.status.message(f"Refreshing {stage} {message.done}/{message.total}: "
+                            f"{message.label}")
+        if message.stage == "feeds" and message.done == message.total:
+            self._after_refresh()
+        view = self.reader.view
+        if (message.stage == "pages" and view is not None and view.fulltext != "page"
+                and view.url == message.label):
+            self.load_article(view.id, self.reader.scroll_y, mark_read=False)
+
+    def _after_refresh(self) -> None:
+        """New articles appear; the highlighted and the open article stay put."""
+        self.load_feeds()
+        if self.source.query is None:
+            self.show_list(self.source, keep=self.articles.current)
+        view = self.reader.view
+        if view is not None and view.fulltext != "page":
+            self.load_article(view.id, self.reader.scroll_y, mark_read=False)
+
+
+def run_reader(lib: Library, *, title: str | None = None, refresh: bool = True) -> int:
+    """Run the reader on `lib` until the user quits; returns the exit code."""
+    app = ReaderApp(lib, title=title, refresh_on_start=refresh)
+    app.run()
+    return app.return_code or 0

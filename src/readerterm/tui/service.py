@@ -1,0 +1,188 @@
+"""The reader's only way to the library: every blocking call runs on one database thread.
+
+Widgets never call this; the App's workers do, and hand the results to widgets. One
+thread means one SQLite connection for the whole reader (STYLE.md habit 2), and calls
+run in the order they were made.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import TypeVar
+
+from readerterm.library import ArticleView, Filters, Library, RefreshReport
+from readerterm.models import ArticleRow, FeedRow
+
+T = TypeVar("T")
+
+SEARCH_LIMIT = 500
+SCAN_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the sections pane has selected: all, unread, starred, a section or a feed."""
+
+    kind: str  # "all", "unread", "starred", "section", "feed"
+    name: str = ""
+    feed_id: int | None = None
+
+    @property
+    def filters(self) -> Filters:
+        if self.kind == "unread":
+            return Filters(unread=True)
+        if self.kind == "starred":
+            return Filters(starred=True)
+        if self.kind == "section":
+            return Filters(section=self.name)
+        if self.kind == "feed":
+            return Filters(feed_id=self.feed_id)
+        return Filters()
+
+    @property
+    def label(self) -> str:
+        return {"all": "All", "unread": "Unread", "starred": "Starred"}.get(self.kind, self.name)
+
+
+ALL = Selection("all")
+
+
+@dataclass(frozen=True)
+class ListSource:
+    """What the articles pane lists: a selection, or search results."""
+
+    selection: Selection = ALL
+    query: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.query is not None:
+            return f"Search: {self.query}"
+        return self.selection.label
+
+
+class Service:
+    """Async facade over `Library` for the reader."""
+
+    def __init__(self, lib: Library) -> None:
+        self.lib = lib
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readerterm-db")
+        self._results: dict[str, list[ArticleRow]] = {}
+
+    async def _run(self, fn: Callable[[], T]) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, fn)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    # -- lists -------------------------------------------------------------------------
+    async def feeds(self) -> list[FeedRow]:
+        return await self._run(self.lib.feeds)
+
+    async def search(self, query: str) -> int:
+        """Run a search (raises SearchError); its results are then paged like a list."""
+        rows = await self._run(partial(self.lib.search, query, Filters(), SEARCH_LIMIT))
+        self._results[query] = rows
+        return len(rows)
+
+    async def count(self, source: ListSource) -> int:
+        if source.query is not None:
+            if source.query not in self._results:
+                return await self.search(source.query)
+            return len(self._results[source.query])
+        return await self._run(partial(self.lib.count, source.selection.filters))
+
+    async def page(self, source: ListSource, offset: int, limit: int) -> list[ArticleRow]:
+        if source.query is not None:
+            return self._results.get(source.query, [])[offset:offset + limit]
+        return await self._run(partial(self.lib.articles, source.selection.filters,
+                                       limit, offset))
+
+    def _locate(self, source: ListSource, row: ArticleRow) -> int | None:
+        if source.query is not None:
+            for i, found in enumerate(self._results.get(source.query, [])):
+                if found.id == row.id:
+                    return i
+            return None
+        filters = source.selection.filters
+        newer = self.lib.count(replace(filters, since=row.published))
+        start = max(0, newer - 200)
+        for i, found in enumerate(self.lib.articles(filters, limit=newer - start + 1,
+                                                    offset=start)):
+            if found.id == row.id:
+                return start + i
+        return None
+
+    async def locate(self, source: ListSource, row: ArticleRow) -> int | None:
+        """Where `row` now is in the list (after a refresh added articles above it)."""
+        return await self._run(partial(self._locate, source, row))
+
+    def _step_unread(self, source: ListSource, start: int, step: int) -> tuple[int, int] | None:
+        if source.query is not None:
+            rows = self._results.get(source.query, [])
+            index = start + step
+            while 0 <= index < len(rows):
+                if not rows[index].read:
+                    return index, rows[index].id
+                index += step
+            return None
+        filters = source.selection.filters
+        if step > 0:
+            offset = start + 1
+            while True:
+                chunk = self.lib.articles(filters, limit=SCAN_CHUNK, offset=offset)
+                for i, row in enumerate(chunk):
+                    if not row.read:
+                        return offset + i, row.id
+                if len(chunk) < SCAN_CHUNK:
+                    return None
+                offset += SCAN_CHUNK
+        end = start
+        while end > 0:
+            offset = max(0, end - SCAN_CHUNK)
+            chunk = self.lib.articles(filters, limit=end - offset, offset=offset)
+            for i in range(len(chunk) - 1, -1, -1):
+                if not chunk[i].read:
+                    return offset + i, chunk[i].id
+            end = offset
+        return None
+
+    async def step_unread(self, source: ListSource, start: int,
+                          step: int) -> tuple[int, int] | None:
+        """(index, article id) of the next (step 1) or previous (-1) unread article."""
+        return await self._run(partial(self._step_unread, source, start, step))
+
+    # -- articles ----------------------------------------------------------------------
+    def _open(self, article_id: int, mark_read: bool) -> ArticleView:
+        view = self.lib.article(article_id)
+        if mark_read and not view.read:
+            self.lib.mark(article_id, read=True)
+            view = replace(view, read=True)
+        return view
+
+    async def article(self, article_id: int, *, mark_read: bool = True) -> ArticleView:
+        """The article (raises BadInput if gone), marked read unless told not to."""
+        return await self._run(partial(self._open, article_id, mark_read))
+
+    async def mark(self, article_id: int, *, read: bool | None = None,
+                   starred: bool | None = None) -> None:
+        await self._run(partial(self.lib.mark, article_id, read=read, starred=starred))
+        for rows in self._results.values():
+            for i, row in enumerate(rows):
+                if row.id == article_id:
+                    rows[i] = replace(row, read=row.read if read is None else read,
+                                      starred=row.starred if starred is None else starred)
+
+    # -- network -----------------------------------------------------------------------
+    async def refresh(self, feed_ids: list[int] | None,
+                      progress: Callable[[str, int, int, str], None]) -> RefreshReport:
+        return await self.lib.refresh(feed_ids, progress=progress)
+
+    async def open_url(self, url: str) -> int:
+        """The cached article for `url`, fetched and extracted first if need be."""
+        return await self.lib.open_url(url)

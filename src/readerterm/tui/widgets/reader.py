@@ -1,0 +1,189 @@
+"""The reader pane: an article's Document as text, captions set apart, then numbered
+related links that can be focused, clicked or followed by number.
+
+Every string here comes from a feed or a page, so it is shown as rich Text (never markup)
+and passed through `strip_controls` once more on the way to the screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+from urllib.parse import urlsplit
+
+from rich.text import Text
+from textual import events
+from textual.binding import BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Static
+
+from readerterm.library import ArticleView
+from readerterm.models import Block, Image, RelatedLink
+from readerterm.safety import clean_line, strip_controls
+from readerterm.tui.ages import long_date
+from readerterm.tui.keys import pane_binding
+
+
+def _t(value: str) -> str:
+    return strip_controls(value)
+
+
+def caption_text(image: Image) -> Text | None:
+    """'caption (credit)', or None when the image says nothing."""
+    caption = clean_line(image.caption or image.alt, 2000)
+    credit = clean_line(image.credit, 300)
+    if not caption and not credit:
+        return None
+    text = Text("▌ ", style="dim")
+    text.append(caption, style="italic")
+    if credit:
+        text.append(("  " if caption else "") + credit, style="dim")
+    return text
+
+
+def block_text(block: Block) -> Text:
+    """One text block (not a figure) as styled Text."""
+    if block.kind == "heading":
+        return Text(_t(block.text), style="bold underline" if block.level <= 2 else "bold")
+    if block.kind == "quote":
+        text = Text("│ ", style="dim")
+        text.append(_t(block.text), style="italic")
+        return text
+    if block.kind == "list":
+        text = Text()
+        for n, item in enumerate(block.items, 1):
+            mark = f"{n}. " if block.ordered else "• "
+            if n > 1:
+                text.append("\n")
+            text.append("  " + mark + _t(item))
+        return text
+    if block.kind == "pre":
+        return Text(_t(block.text), style="dim", no_wrap=True)
+    return Text(_t(block.text))
+
+
+def source_of(url: str) -> str:
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        host = ""
+    return host.removeprefix("www.")
+
+
+class RelatedItem(Static, can_focus=True):
+    """Related link number `number`; enter or a click follows it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [pane_binding("open", "follow")]
+
+    @dataclass
+    class Followed(Message):
+        number: int
+
+    def __init__(self, number: int, link: RelatedLink) -> None:
+        text = Text(f"{number}. ", style="bold")
+        text.append(clean_line(link.title) or clean_line(link.url), style="underline")
+        meta = [x for x in (clean_line(link.author, 100), source_of(link.url)) if x]
+        if meta:
+            text.append("\n   " + " · ".join(meta), style="dim")
+        if link.article_id is None:
+            text.append("  (not cached: fetched when followed)", style="dim italic")
+        super().__init__(text, markup=False, classes="related-link")
+        self.number = number
+        self.link = link
+
+    def action_follow(self) -> None:
+        self.post_message(self.Followed(self.number))
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.action_follow()
+
+
+class ReaderPane(VerticalScroll, can_focus=True):
+    """The open article."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        pane_binding("cursor-down", "scroll_down"),
+        pane_binding("cursor-up", "scroll_up"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.view: ArticleView | None = None
+
+    def compose_placeholder(self) -> list[Widget]:
+        return [Static(Text("Open an article with enter.", style="dim"), classes="note")]
+
+    def on_mount(self) -> None:
+        self.mount_all(self.compose_placeholder())
+
+    @property
+    def related(self) -> tuple[RelatedLink, ...]:
+        return self.view.related if self.view else ()
+
+    def widgets_for(self, view: ArticleView) -> list[Widget]:
+        doc = view.document
+        out: list[Widget] = []
+        if view.section:
+            out.append(Static(Text(clean_line(view.section).upper()), classes="section-label"))
+        out.append(Static(Text(clean_line(view.title, 1000) or "(untitled)"), classes="headline"))
+        meta = " · ".join(x for x in (clean_line(view.feed), clean_line(view.author),
+                                       long_date(view.published)) if x)
+        marks = ("★ " if view.starred else "") + meta
+        out.append(Static(Text(marks), classes="meta"))
+        if doc.lead_image is not None:
+            lead = caption_text(doc.lead_image)
+            if lead is not None:
+                out.append(Static(lead, classes="caption lead-caption"))
+        if view.note:
+            out.append(Static(Text(_t(view.note)), classes="note"))
+        paragraph: list[Text] = []
+
+        def flush() -> None:
+            if paragraph:
+                out.append(Static(Text("\n\n").join(paragraph), classes="body"))
+                paragraph.clear()
+
+        for block in doc.blocks:
+            if block.kind == "figure":
+                if block.image is None:
+                    continue
+                text = caption_text(block.image)
+                if text is not None:
+                    flush()
+                    out.append(Static(text, classes="caption"))
+                continue
+            paragraph.append(block_text(block))
+        flush()
+        if not doc.blocks:
+            out.append(Static(Text("(no text)", style="dim"), classes="body"))
+        if doc.related:
+            out.append(Static(Text("Related articles"), classes="related-heading"))
+            out.extend(RelatedItem(n, link) for n, link in enumerate(doc.related, 1))
+        return out
+
+    async def show(self, view: ArticleView, scroll: float = 0.0) -> None:
+        """Replace the content with `view`, then scroll to `scroll`."""
+        same = self.view is not None and self.view.id == view.id
+        keep_focus = same and isinstance(self.screen.focused, RelatedItem)
+        self.view = view
+        await self.remove_children()
+        await self.mount_all(self.widgets_for(view))
+        if keep_focus:
+            self.focus()
+
+        def restore() -> None:
+            self.scroll_to(y=scroll, animate=False, immediate=True)
+
+        if scroll:
+            self.call_after_refresh(restore)
+        else:
+            self.scroll_home(animate=False, immediate=True)
+
+    def page(self, direction: int) -> None:
+        if direction > 0:
+            self.scroll_page_down(animate=False)
+        else:
+            self.scroll_page_up(animate=False)
