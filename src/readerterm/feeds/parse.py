@@ -143,10 +143,12 @@ def _entry_date(entry: Any) -> tuple[datetime | None, str]:
     """(date, raw text) from published, else updated, else created."""
     first_raw = ""
     for key in ("published", "updated", "created"):
-        raw = entry.get(key)
+        # dict.get: FeedParserDict.get maps "published" to "updated" with a warning.
+        raw = dict.get(entry, key) if isinstance(entry, dict) else None
         raw = raw if isinstance(raw, str) else ""
         first_raw = first_raw or raw
-        parsed = _to_datetime(entry.get(f"{key}_parsed"))
+        parsed = _to_datetime(dict.get(entry, f"{key}_parsed")) if isinstance(
+            entry, dict) else None
         if parsed is not None:
             return _year_agrees(parsed, raw), raw
     return None, first_raw
