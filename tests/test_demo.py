@@ -259,17 +259,19 @@ def test_run_demo_hands_the_filled_library_to_the_reader(
 
     seen: dict[str, object] = {}
 
-    def fake_reader(lib: object) -> int:
+    def fake_reader(lib: object, **options: object) -> int:
         from readerterm.library import Library
 
         assert isinstance(lib, Library)
         seen["count"] = lib.count()
         seen["home"] = lib.paths.database
+        seen["refresh"] = options.get("refresh")
         return 7
 
     monkeypatch.setattr(app, "run_reader", fake_reader)
     assert run_demo() == 7
     assert seen["count"] == 16
+    assert seen["refresh"] is False  # the cache is already filled: no second refresh at start
     home = seen["home"]
     assert isinstance(home, Path)
     assert not home.exists()  # the temporary home is gone

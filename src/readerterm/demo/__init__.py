@@ -110,7 +110,7 @@ def run_demo() -> int:
             if not (exc.name or "").startswith(("readerterm.tui", "textual")):
                 raise
             return _print_articles(home.library)
-        return run_reader(home.library)
+        return run_reader(home.library, title="readerterm demo", refresh=False)
 
 
 def _print_articles(library: Library) -> int:
