@@ -40,6 +40,7 @@ from urllib.parse import urlsplit
 
 import feedparser
 
+from readerterm.feeds._xml import parse_untrusted
 from readerterm.htmlblocks import html_to_blocks
 from readerterm.models import Enclosure, Image, ParsedEntry, ParsedFeed, RelatedLink
 from readerterm.safety import TEXT_MAX, clamp_date, clean_line, safe_url, strip_controls
@@ -250,18 +251,12 @@ def _scan_media(body: bytes) -> dict[str, _Media]:
     feedparser flattens media:content, media:description and media:credit into one bag per
     entry, losing which caption and credit belong to which image, and files a
     media:description that follows <description> as the entry's content. lxml, with
-    entities and DTDs off and no network, reads them in their structure.
+    the DOCTYPE cut out and no network, reads them in their structure.
     """
     if _MRSS.encode() not in body:
         return {}
     try:
-        from lxml import etree
-
-        parser = etree.XMLParser(
-            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-            recover=True, remove_comments=True, remove_pis=True,
-        )
-        root = etree.parse(io.BytesIO(body), parser).getroot()
+        root, _errors = parse_untrusted(body)
     except Exception:  # lxml raises several kinds on hostile input; media is optional
         return {}
     if root is None:
