@@ -519,3 +519,20 @@ def test_any_bytes_parse_or_not_a_feed(body: bytes) -> None:
     except NotAFeed:
         return
     check_invariants(parsed)
+
+
+def test_entities_in_media_attributes_are_not_expanded() -> None:
+    """lxml reads Media RSS; libxml2 would expand entities inside attribute values."""
+    lol = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 8))
+    body = (
+        '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY l0 "lol">' + lol
+        + ' <!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        '<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>t</title>'
+        '<item><title>i</title><guid>g</guid>'
+        '<media:content url="https://img.example/a.jpg?&l7;&xxe;" medium="image">'
+        "<media:description>&l7;</media:description></media:content></item></channel></rss>"
+    ).encode()
+    start = time.monotonic()
+    entry = parse_feed(body, now=NOW).entries[0]
+    assert time.monotonic() - start < 5
+    assert "lollol" not in repr(entry) and "root:" not in repr(entry)
