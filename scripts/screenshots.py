@@ -1,0 +1,108 @@
+"""Save the README's screenshots (SVG) of the reader running on the demo.
+
+    python scripts/screenshots.py [OUT_DIR]        # default: screenshots/ beside scripts/
+
+Builds the demo home in a temporary folder (the demo server on 127.0.0.1, nothing else
+is reached), refreshes it, then drives the reader headless at 120x40 with the keys a
+person would press, and saves:
+
+- main.svg      the three panes at start, the newest article open
+- article.svg   an article reached through a related link, scrolled to its inline
+                figure caption and its "Related articles"
+- search.svg    the results of a search, the first one opened
+- help.svg      the help screen with every key
+
+The clock and the articles' dates are fixed, so a rerun changes the files only when the
+reader's look changes. Rerun it whenever the UI changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from readerterm.demo import build_demo_home
+from readerterm.tui.app import ReaderApp
+from readerterm.tui.widgets.reader import RelatedItem
+
+NOW = datetime(2025, 6, 10, 12, 0, tzinfo=UTC)
+SIZE = (120, 40)
+DEFAULT_OUT = Path(__file__).resolve().parent.parent / "screenshots"
+
+
+async def settle(pilot: Pilot[int]) -> None:
+    """Let workers finish and the screen catch up."""
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def save(app: ReaderApp, out: Path, name: str) -> Path:
+    path = out / f"{name}.svg"
+    app.save_screenshot(filename=path.name, path=str(out))
+    print(f"saved {path}")
+    return path
+
+
+async def shoot(out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    saved: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="readerterm-shots-") as tmp, \
+            build_demo_home(Path(tmp), now=NOW) as home:
+        report = await home.library.refresh(fulltext=True)
+        if report.failed or report.pages_failed:
+            raise SystemExit(f"the demo did not refresh cleanly: {report}")
+        app = ReaderApp(home.library, title="readerterm demo", clock=lambda: NOW)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+
+            # The main screen: "All", the newest article highlighted and opened.
+            await pilot.press("enter")
+            await settle(pilot)
+            saved.append(save(app, out, "main"))
+
+            # Follow related link 2 (a cached article in another section), then page the
+            # reader down to its inline figure and related links.
+            await pilot.press("2")
+            await settle(pilot)
+            await pilot.press("tab")
+            heading = app.reader.query(".related-heading").last()
+            while heading.region.y + 6 > app.reader.region.bottom:
+                before = app.reader.scroll_y
+                await pilot.press("space")
+                await settle(pilot)
+                if app.reader.scroll_y == before:
+                    break
+            app.reader.query(RelatedItem).first().focus()
+            await settle(pilot)
+            saved.append(save(app, out, "article"))
+
+            # Search results, the first one opened.
+            await pilot.press("slash", *"whale", "enter")
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            saved.append(save(app, out, "search"))
+
+            # Help.
+            await pilot.press("question_mark")
+            await settle(pilot)
+            saved.append(save(app, out, "help"))
+            await pilot.press("escape")
+    return saved
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[1]) if len(argv) > 1 else DEFAULT_OUT
+    asyncio.run(shoot(out))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))
