@@ -167,7 +167,6 @@ def _summary(report: RefreshReport) -> None:
 
 def _extract(args: argparse.Namespace) -> int:
     from readerterm.extract import extract_document
-    from readerterm.library import Library as _Lib  # noqa: F401  (for URL fetching below)
     from readerterm.net import PAGE_ACCEPT, Fetcher
     from readerterm.safety import safe_url
 
@@ -192,6 +191,8 @@ def _extract(args: argparse.Namespace) -> int:
                     body = gzip.decompress(body)
                 url = args.url or ""
             doc: Document = extract_document(body, url or None)
+            if not doc.blocks:
+                raise FetchFailed("no article text found")
             if args.json:
                 _print_json({"title": doc.title, "section": doc.section, "byline": doc.byline,
                              "images": [i.to_dict() for i in doc.images],

@@ -40,7 +40,7 @@ class FetchSettings:
 class FulltextSettings:
     enabled: bool = True
     concurrency: int = 4
-    min_chars: int = 1200
+    min_words: int = 250
     max_attempts: int = 3
 
 
@@ -93,7 +93,7 @@ max_entries = 1000        # entries kept from one feed body
 [fulltext]
 enabled = true            # fetch article pages when a feed carries only a summary
 concurrency = 4
-min_chars = 1200          # feed content shorter than this is a summary
+min_words = 250           # feed content with fewer words (or a "read more" end) is a summary
 max_attempts = 3          # tries per article page before giving up
 
 [retention]

@@ -27,6 +27,8 @@ CREDIT_CLASS = re.compile(r"credit|copyright|byline|source|attribution", re.I)
 CREDIT_TEXT = re.compile(
     r"^(?:(?:photo(?:graph)?|image|picture|illustration)\s*(?:by|:)|credit\s*:|©|\(c\)\s)", re.I
 )
+CREDIT_PREFIX = re.compile(
+    r"^(?:photo(?:graph)?|image|picture|illustration|credit)s?\s*(?::|by)\s*", re.I)
 MAX_BLOCKS = 5000
 
 
@@ -200,6 +202,7 @@ class _Walker(HTMLParser):
         credit = clean_line(fig.get("credit", ""), limit=500)
         if caption and not credit:
             caption, credit = split_credit(caption)
+        credit = CREDIT_PREFIX.sub("", credit)
         if fig.get("src") or caption:
             self.blocks.append(Block("figure", image=Image(
                 src=fig.get("src", ""), alt=fig.get("alt", ""), caption=caption, credit=credit)))

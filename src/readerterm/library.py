@@ -112,7 +112,8 @@ class ArticleView:
 
 
 def _text_of(entry: ParsedEntry) -> str:
-    return html_to_text(entry.content_html or entry.summary_html)
+    """The searchable text of a feed entry: its content or its summary, the longer."""
+    return html_to_text(max(entry.content_html, entry.summary_html, key=len))
 
 
 class Library:
@@ -414,8 +415,13 @@ class Library:
         ft = self.settings.fulltext
         want = ft.enabled and feed.fulltext
 
+        from readerterm.extract import is_full_story
+
         def want_document(entry: ParsedEntry) -> bool:
-            return want and entry.link is not None and len(_text_of(entry)) < ft.min_chars
+            if not want or entry.link is None:
+                return False
+            longer = max(entry.content_html, entry.summary_html, key=len)
+            return not is_full_story(longer, ft.min_words)
 
         new_ids = self.store.store_feed(
             feed.id, parsed, etag=result.etag, last_modified=result.last_modified, now=now,

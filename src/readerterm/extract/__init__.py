@@ -44,7 +44,8 @@ def _extract(html: str | bytes, url: str | None) -> Document:
         return Document()
     meta = read_meta(root, url)
     related = find_related(root, url)
-    blocks = extract_body(root, url, meta.title, [norm(r.title) for r in related])
+    blocks = extract_body(root, url, meta.title, [norm(r.title) for r in related],
+                          (meta.section, meta.byline))
     lead = meta.lead_image
     if lead is not None:
         for block in blocks:

@@ -301,11 +301,17 @@ def _furniture_block(text: str) -> bool:
         "!" in text or len(DONATION_WORDS.findall(text)) >= 2)
 
 
-def clean_blocks(blocks: list[Block], title: str, related: list[str]) -> list[Block]:
-    """Drop headline repeats, furniture lines and related-link titles from the body."""
+def clean_blocks(blocks: list[Block], title: str, related: list[str],
+                 labels: tuple[str, ...] = ()) -> list[Block]:
+    """Drop headline repeats, furniture lines and related-link titles from the body, and
+    the section label or byline (`labels`) where they stand above the story."""
     title_n = norm(title)
+    labels_n = {norm(label) for label in labels if label}
     out: list[Block] = []
     for block in blocks:
+        if (labels_n and block.kind != "figure" and norm(block.text) in labels_n
+                and not any(b.kind == "paragraph" and len(b.text) > 80 for b in out)):
+            continue
         if block.kind == "figure":
             out.append(block)
             continue
@@ -349,7 +355,7 @@ def merge_figures(blocks: list[Block]) -> list[Block]:
 
 
 def extract_body(root: lxml.html.HtmlElement, url: str | None, title: str,
-                 related: list[str]) -> list[Block]:
+                 related: list[str], labels: tuple[str, ...] = ()) -> list[Block]:
     """The body blocks of a parsed page."""
     work = prepare(root)
     main = _readable(work, url)
@@ -361,4 +367,4 @@ def extract_body(root: lxml.html.HtmlElement, url: str | None, title: str,
     _drop_link_lists(main)
     html = lxml.html.tostring(main, encoding="unicode", method="html")
     blocks = html_to_blocks(html, base_url=url)
-    return merge_figures(clean_blocks(blocks, title, related))
+    return merge_figures(clean_blocks(blocks, title, related, labels))

@@ -110,10 +110,11 @@ def read_meta(root: lxml.html.HtmlElement, url: str | None) -> Meta:
         section = value[0] if isinstance(value, list) and value else value  # type: ignore[assignment]
         section = section if isinstance(section, str) else ""
     if not section:
-        section = _first_text(
-            root, "//*[contains(@class,'kicker') or contains(@class,'eyebrow') or "
-                  "contains(@class,'section-label') or contains(@class,'category') or "
-                  "contains(@class,'breadcrumb')][not(self::body)][not(self::html)]//a")
+        labelled = ("//*[contains(@class,'kicker') or contains(@class,'eyebrow') or "
+                    "contains(@class,'section-label') or contains(@class,'category') or "
+                    "contains(@class,'breadcrumb')][not(self::body)][not(self::html)]")
+        # The label's link text, or the label's own text when it links nowhere.
+        section = _first_text(root, f"{labelled}//a | {labelled}[not(.//a)]")
     meta.section = clean_line(section, limit=80) if len(section) <= 80 else ""
 
     image = _meta(root, "og:image", "og:image:url", "twitter:image")

@@ -446,7 +446,7 @@ class Store:
         matches are wrapped in `marks`."""
         where, args = filters.where()
         sql = (
-            f"SELECT {_ARTICLE_COLUMNS}, snippet(articles_fts, 1, ?, ?, '…', 16) "
+            f"SELECT {_ARTICLE_COLUMNS}, snippet(articles_fts, -1, ?, ?, '…', 16) "
             "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
             "JOIN feeds f ON f.id = a.feed_id "
             f"WHERE articles_fts MATCH ? AND {where} "
@@ -456,7 +456,9 @@ class Store:
             rows = self.conn.execute(sql, (*marks, query, *args, limit)).fetchall()
         except sqlite3.OperationalError as exc:
             message = str(exc)
-            if "fts5" in message or "syntax" in message or "no such column" in message:
-                raise SearchError(f"cannot read the search {query!r}: {message}") from None
-            raise
+            if "locked" in message or "busy" in message:
+                raise
+            raise SearchError(
+                f"cannot read the search {query!r}: {message.removeprefix('fts5: ')} "
+                '(use words, "a phrase", prefix*, AND, OR, NOT)') from None
         return [_article_row(r, snippet=r[9] or "") for r in rows]
