@@ -290,7 +290,7 @@ class ReaderApp(App[int]):
         self.history.visit(Entry(search=query, focus="articles"))
         self.source = ListSource(self.source.selection, query)
         self.show_list(self.source)
-        self.articles.focus()
+        self._close_search()
 
     def _close_search(self) -> None:
         box = self.query_one("#search", Input)

@@ -1,0 +1,549 @@
+"""Every reader flow, driven with App.run_test() against a real cache that was filled by
+refreshing feeds and article pages served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import webbrowser
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from readerterm.library import Library
+from readerterm.tui.app import ReaderApp
+from readerterm.tui.screens.help import HelpScreen
+from readerterm.tui.widgets.article_list import ArticleList
+from readerterm.tui.widgets.reader import RelatedItem
+from tui_fixtures import (
+    CHIPS,
+    EXTRA,
+    FERRY,
+    HARBOUR,
+    INJECTION,
+    NOW,
+    STORM,
+    Pages,
+    open_world,
+    page,
+    rss,
+    serve_world,
+)
+from tui_fixtures import pages as pages
+from tui_fixtures import world as world
+
+World = tuple[Library, dict[str, str]]
+SIZE = (120, 40)
+
+
+def make_app(lib: Library) -> ReaderApp:
+    return ReaderApp(lib, clock=lambda: NOW)
+
+
+async def settle(pilot: Pilot[int]) -> None:
+    """Wait until the workers are done and the screen has caught up."""
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def title_of(app: ReaderApp) -> str | None:
+    return app.reader.view.title if app.reader.view else None
+
+
+def row_title(app: ReaderApp) -> str | None:
+    row = app.articles.current
+    return row.title if row else None
+
+
+async def test_start_all_selected_focus_in_list_newest_highlighted(world: World) -> None:
+    lib, _ = world
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.sections.selection.kind == "all"
+        assert app.focused_pane() == "articles"
+        assert app.articles.cursor == 0
+        assert row_title(app) == STORM
+        assert app.articles.total == 5
+
+
+async def test_open_an_article_marks_it_read_and_shows_captions_and_related(
+        world: World) -> None:
+    lib, _ = world
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert title_of(app) == STORM
+        assert lib.article(app.reader.view.id).read  # type: ignore[union-attr]
+        captions = [str(w.render()) for w in app.query(".caption").results(Static)]
+        assert any("Waves break over the sea wall" in c and "Eva Stone" in c for c in captions)
+        links = list(app.query(RelatedItem))
+        assert [link.link.title for link in links] == [HARBOUR, EXTRA, FERRY]
+        assert "Ben Okafor" in str(links[0].render())
+        assert "127.0.0.1" in str(links[0].render())
+
+
+async def test_follow_related_back_forward(world: World) -> None:
+    lib, _ = world
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        assert title_of(app) == HARBOUR
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert title_of(app) == STORM
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert title_of(app) == HARBOUR
+        await pilot.press("alt+left")
+        await settle(pilot)
+        assert title_of(app) == STORM
+        await pilot.press("alt+right")
+        await settle(pilot)
+        assert title_of(app) == HARBOUR
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert title_of(app) == STORM
+
+
+async def test_related_links_follow_from_any_pane_and_by_enter_and_click(
+        world: World) -> None:
+    lib, _ = world
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        app.sections.focus()
+        await pilot.press("3")
+        await settle(pilot)
+        assert title_of(app) == FERRY
+        link = app.query_one(RelatedItem)  # Ferry's only link: Harbour
+        link.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert title_of(app) == HARBOUR
+        link = app.query(RelatedItem).first()  # Harbour's first link: Storm
+        app.reader.scroll_to_widget(link, animate=False)
+        await pilot.pause()
+        await pilot.click(link)
+        await settle(pilot)
+        assert title_of(app) == STORM
+
+
+async def test_back_restores_scroll_position_and_focused_pane(world: World) -> None:
+    lib, _ = world
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("tab")
+        assert app.focused_pane() == "reader"
+        await pilot.press("space")
+        await pilot.press("j", "j", "j")
+        await settle(pilot)
+        scrolled = app.reader.scroll_y
+        assert scrolled > 10
+        await pilot.press("1")
+        await settle(pilot)
+        assert title_of(app) == HARBOUR
+        assert app.reader.scroll_y == 0
+        app.articles.focus()
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert title_of(app) == STORM
+        assert app.reader.scroll_y == scrolled
+        assert app.focused_pane() == "reader"
+
+
+async def test_a_new_visit_after_back_drops_forward(world: World) -> None:
+    lib, _ = world
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("1")  # Harbour
+        await settle(pilot)
+        await pilot.press("left_square_bracket")  # Storm
+        await settle(pilot)
+        await pilot.press("3")  # Ferry: a new visit
+        await settle(pilot)
+        assert title_of(app) == FERRY
+        assert not app.history.can_forward
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert title_of(app) == FERRY
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert title_of(app) == STORM
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert title_of(app) == FERRY
+
+
+async def test_next_and_previous_unread(world: World) -> None:
+    lib, _ = world
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert (app.articles.cursor, title_of(app)) == (1, CHIPS)
+        await pilot.press("n")
+        await settle(pilot)
+        assert (app.articles.cursor, title_of(app)) == (2, HARBOUR)
+        await pilot.press("p")
+        await settle(pilot)
+        assert (app.articles.cursor, title_of(app)) == (0, STORM)
+        await pilot.press("p")  # nothing unread above
+        await settle(pilot)
+        assert (app.articles.cursor, title_of(app)) == (0, STORM)
+        await pilot.press("n")  # Chips and Harbour are read now
+        await settle(pilot)
+        assert title_of(app) == FERRY
+
+
+async def test_j_k_move_and_sections_filter_the_list(world: World) -> None:
+    lib, _ = world
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "k")
+        assert row_title(app) == CHIPS
+        app.sections.focus()
+        await pilot.press("j", "j", "j")  # All, Unread, Starred, World
+        await settle(pilot)
+        assert app.source.selection.kind == "section"
+        assert app.articles.total == 4
+        await pilot.press("j", "j", "j")  # Daily Planet, Tech, Bytes
+        await settle(pilot)
+        assert app.source.selection.kind == "feed"
+        assert app.articles.total == 1 and row_title(app) == CHIPS
+
+
+async def test_search(world: World) -> None:
+    lib, _ = world
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.press(*"ferry")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.source.query == "ferry"
+        assert row_title(app) == FERRY
+        assert app.focused_pane() == "articles"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert title_of(app) == FERRY
+        # A query FTS5 cannot read is an error message, not a crash.
+        await pilot.press("slash")
+        await pilot.press("ctrl+a", "ctrl+k", "quotation_mark")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.is_running
+        assert any("Search" in n.title for n in app._notifications)
+
+
+async def test_back_returns_to_search_results(world: World) -> None:
+    lib, _ = world
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"harbour", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        app.sections.focus()
+        await pilot.press("j")  # Unread: leaves the search
+        await settle(pilot)
+        assert app.source.query is None
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert app.source.query == "harbour"
+
+
+async def test_star_and_toggle_read(world: World) -> None:
+    lib, _ = world
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        storm = app.articles.current
+        assert storm is not None
+        await pilot.press("s")
+        await settle(pilot)
+        assert lib.article(storm.id).starred
+        assert app.articles.current is not None and app.articles.current.starred
+        await pilot.press("m")
+        await settle(pilot)
+        assert lib.article(storm.id).read
+        await pilot.press("m")
+        await settle(pilot)
+        assert not lib.article(storm.id).read
+        app.sections.focus()
+        await pilot.press("j", "j")  # Starred
+        await settle(pilot)
+        assert app.articles.total == 1 and row_title(app) == STORM
+        # In the reader, s stars the open article.
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        app.reader.focus()
+        await pilot.press("s")
+        await settle(pilot)
+        assert not lib.article(storm.id).starred
+
+
+async def test_refresh_while_reading_keeps_highlighted_and_open_article(
+        world: World, pages: Pages) -> None:
+    lib, urls = world
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "enter")
+        await settle(pilot)
+        assert title_of(app) == HARBOUR
+        app.reader.focus()
+        await pilot.press("space")
+        await settle(pilot)
+        scroll = app.reader.scroll_y
+        highlighted = app.articles.current
+        # Two newer articles arrive in the feed.
+        b = pages.base
+        pages.serve("/world/new1", page("Tide tables rewritten after surge", "Gus Hale", []))
+        pages.serve("/world/new2", page("Schools reopen along the coast road", "Ida Moss", []))
+        pages.serve("/world.xml", rss("Daily Planet", [
+            ("new1", "Tide tables rewritten after surge", b + "/world/new1",
+             "Tue, 10 Jun 2025 11:00:00 GMT"),
+            ("new2", "Schools reopen along the coast road", b + "/world/new2",
+             "Tue, 10 Jun 2025 11:30:00 GMT"),
+            ("storm", STORM, urls["storm"], "Tue, 10 Jun 2025 09:00:00 GMT"),
+            ("harbour", HARBOUR, urls["harbour"], "Mon, 09 Jun 2025 18:00:00 GMT"),
+            ("ferry", FERRY, urls["ferry"], "Sun, 08 Jun 2025 08:00:00 GMT"),
+            ("inject", INJECTION, urls["inject"], "Sat, 07 Jun 2025 08:00:00 GMT"),
+        ]), "application/rss+xml")
+        await pilot.press("R")
+        await settle(pilot)
+        assert app.articles.total == 7
+        assert app.articles.current is not None and highlighted is not None
+        assert app.articles.current.id == highlighted.id
+        assert app.articles.cursor == 4
+        assert title_of(app) == HARBOUR
+        assert app.reader.scroll_y == scroll
+        assert "2 new articles" in str(app.query_one("#status-message", Static).render())
+
+
+async def test_markup_in_titles_is_shown_literally_and_does_nothing(world: World) -> None:
+    lib, _ = world
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        assert row_title(app) == INJECTION
+        line = app.articles.render_line(app.articles.cursor - round(app.articles.scroll_y))
+        assert INJECTION in line.text
+        await pilot.press("enter")
+        await settle(pilot)
+        headline = app.query_one(".headline", Static)
+        assert INJECTION in str(headline.render())
+        await pilot.click(headline)
+        await pilot.click(app.articles, offset=(10, app.articles.cursor))
+        await settle(pilot)
+        assert app.is_running
+        assert INJECTION in app.export_screenshot()
+
+
+async def test_cached_related_link_opens_offline(world: World, pages: Pages) -> None:
+    lib, _ = world
+    pages.stop()
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        assert title_of(app) == HARBOUR
+        assert app.reader.view is not None and app.reader.view.fulltext == "page"
+
+
+async def test_uncached_related_link_is_fetched_on_demand(world: World, pages: Pages) -> None:
+    lib, _ = world
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        before = pages.hits.count("/extra/insurers")
+        await pilot.press("2")
+        await settle(pilot)
+        assert title_of(app) == EXTRA
+        assert pages.hits.count("/extra/insurers") == before + 1
+        assert any(link.title == STORM for link in app.reader.related)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        await pilot.press("2")  # cached now: no second fetch
+        await settle(pilot)
+        assert title_of(app) == EXTRA
+        assert pages.hits.count("/extra/insurers") == before + 1
+
+
+async def test_uncached_related_link_offline_says_so(world: World, pages: Pages) -> None:
+    lib, _ = world
+    pages.stop()
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert title_of(app) == STORM
+        status = str(app.query_one("#status-message", Static).render())
+        assert status.startswith("Offline")
+        assert app.offline
+
+
+async def test_pending_full_text_shows_summary_then_updates_in_place(
+        tmp_path: Path, pages: Pages, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    monkeypatch.setenv("READERTERM_HOME", str(home))
+    urls = serve_world(pages)
+    lib = open_world(home, urls, refresh=False)
+    await lib.refresh(fulltext=False)
+    try:
+        app = make_app(lib)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            view = app.reader.view
+            assert view is not None and view.title == STORM and view.fulltext == "pending"
+            assert "summary" in str(app.query_one(".note", Static).render())
+            await pilot.press("R")
+            await settle(pilot)
+            view = app.reader.view
+            assert view is not None and view.title == STORM and view.fulltext == "page"
+            assert not app.query(".note")
+            assert len(app.query(RelatedItem)) == 3
+    finally:
+        lib.close()
+
+
+async def test_open_in_browser_only_safe_links(world: World,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    lib, urls = world
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url))
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert opened == [urls["storm"]]
+        row = app.articles.current
+        assert row is not None
+        for bad in ("javascript:alert(1)", "-dangerous", "file:///etc/passwd"):
+            monkeypatch.setattr(ArticleList, "current", replace(row, url=bad))
+            await pilot.press("o")
+            await settle(pilot)
+        assert opened == [urls["storm"]]
+
+
+async def test_keys_are_remappable_from_the_config(world: World) -> None:
+    lib, _ = world
+    lib.settings = replace(lib.settings, ui=replace(lib.settings.ui,
+                                                   keys={"star": "f", "nope": "x"}))
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        row = app.articles.current
+        assert row is not None
+        await pilot.press("s")
+        await settle(pilot)
+        assert not lib.article(row.id).starred
+        await pilot.press("f")
+        await settle(pilot)
+        assert lib.article(row.id).starred
+        assert any("nope" in str(n.message) for n in app._notifications)
+        assert app.key_displays()["star"] == "f"
+        await pilot.press("question_mark")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HelpScreen)
+        assert ("f", "Star or unstar the article", "star") in screen.rows()
+
+
+async def test_help_lists_every_binding(world: World) -> None:
+    lib, _ = world
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        shot = app.export_screenshot()
+        from readerterm.tui.keys import ALL_KEYS
+
+        for spec in ALL_KEYS:
+            if not spec.id.startswith("related-"):
+                assert spec.id in shot, spec.id
+        assert "related-1" in shot and "related-9" in shot
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused_pane() == "articles"
+
+
+async def test_theme_is_remembered_outside_config(world: World) -> None:
+    lib, _ = world
+    config_before = lib.paths.config_file.read_bytes()
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.theme = "nord"
+        await settle(pilot)
+    state = json.loads((lib.paths.data_dir / "ui-state.json").read_text())
+    assert state["theme"] == "nord"
+    assert lib.paths.config_file.read_bytes() == config_before
+    again = make_app(lib)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert again.theme == "nord"
+
+
+async def test_palette_offers_every_action(world: World) -> None:
+    lib, _ = world
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"star")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        row = app.articles.current
+        assert row is not None and lib.article(row.id).starred
+
+
+async def test_narrow_terminal_hides_the_sections_pane(world: World) -> None:
+    lib, _ = world
+    app = make_app(lib)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.sections.region.width == 0
+        await pilot.press("enter")
+        await settle(pilot)
+        assert title_of(app) == STORM
+        await pilot.press("tab", "tab")
+        assert app.focused_pane() == "articles"
