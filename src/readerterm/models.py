@@ -123,6 +123,15 @@ class Document:
         return "\n\n".join(parts)
 
     @property
+    def body_blocks(self) -> tuple[Block, ...]:
+        """The blocks to show below the lead image: its own figure is not repeated."""
+        lead = self.lead_image
+        if lead is None or not lead.src:
+            return self.blocks
+        return tuple(b for b in self.blocks
+                     if not (b.kind == "figure" and b.image is not None and b.image.src == lead.src))
+
+    @property
     def images(self) -> list[Image]:
         """The lead image, then every figure of the body (each once)."""
         seen: set[str] = set()

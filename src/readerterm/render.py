@@ -59,7 +59,7 @@ def render_article(view: object, width: int = 78) -> str:
         out += _block(Block("figure", image=doc.lead_image), width)
     if view.note:
         out += [f"[{view.note}]", ""]
-    for block in doc.blocks:
+    for block in doc.body_blocks:
         out += _block(block, width)
     if view.url:
         out += [f"Link: {view.url}", ""]
