@@ -174,3 +174,30 @@ def world(tmp_path: Path, pages: Pages,
         yield lib, urls
     finally:
         lib.close()
+
+
+def fill(lib: Library, count: int, feeds: int = 4) -> None:
+    """Put `count` articles straight into the cache (no network), spread over `feeds`
+    subscribed feeds, one minute apart, newest at NOW."""
+    from datetime import timedelta
+
+    from readerterm.models import ParsedEntry, ParsedFeed
+
+    p = lib.paths
+    urls = [f"http://127.0.0.1:9/big{n}.xml" for n in range(feeds)]
+    save_sections(p.config_dir / "feeds.toml",
+                  [Section("Big", tuple(FeedEntry(u, f"Big {n}") for n, u in enumerate(urls)))])
+    lib._sync(lib.subscriptions())
+    ids = {f.url: f.id for f in lib.feeds()}
+    per = count // feeds
+    for n, url in enumerate(urls):
+        entries = tuple(
+            ParsedEntry(guid=f"{n}-{i}", title=f"Article {i * feeds + n} of the big feed",
+                        link=f"http://127.0.0.1:9/a/{n}/{i}",
+                        published=NOW - timedelta(minutes=i * feeds + n),
+                        summary_html="<p>Short.</p>")
+            for i in range(per))
+        lib.store.store_feed(ids[url], ParsedFeed(f"Big {n}", None, "rss", entries),
+                             etag=None, last_modified=None, now=NOW,
+                             body_text=lambda e: e.title, want_document=lambda e: False,
+                             keep_days=100000, keep_per_feed=count)

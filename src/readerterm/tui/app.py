@@ -11,6 +11,7 @@ import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
@@ -59,7 +60,7 @@ class RefreshProgress(Message):
 class ReaderApp(App[int]):
     """readerterm's terminal reader."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "readerterm"
     BINDINGS: ClassVar[list[BindingType]] = app_bindings()
     COMMANDS = App.COMMANDS | {ReaderCommands}

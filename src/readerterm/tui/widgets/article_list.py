@@ -126,9 +126,14 @@ class ArticleList(ScrollView, can_focus=True):
         if rows is None:
             if page not in self._asked:
                 self._asked.add(page)
-                self.post_message(self.NeedPage(self.generation, page))
+                # Not posted from here: row() runs while rendering, when the message's
+                # sender would be the app and the message would not bubble up to it.
+                self.call_later(self._ask, self.generation, page)
             return None
         return rows[pos] if pos < len(rows) else None
+
+    def _ask(self, generation: int, page: int) -> None:
+        self.post_message(self.NeedPage(generation, page))
 
     @property
     def current(self) -> ArticleRow | None:

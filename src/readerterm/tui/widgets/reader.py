@@ -146,7 +146,7 @@ class ReaderPane(VerticalScroll, can_focus=True):
                 out.append(Static(Text("\n\n").join(paragraph), classes="body"))
                 paragraph.clear()
 
-        for block in doc.blocks:
+        for block in doc.body_blocks:
             if block.kind == "figure":
                 if block.image is None:
                     continue
