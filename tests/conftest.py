@@ -5,6 +5,7 @@ No mocks: feeds are served over real sockets, the cache is a real SQLite file.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 from collections.abc import Iterator
@@ -43,6 +44,12 @@ class FeedServer:
 
             def log_message(self, *args: object) -> None:
                 pass
+
+            def handle(self) -> None:
+                # A client that stops reading after the status line (an HTTP error) may
+                # reset the kept-alive connection: not an error, and not for stderr.
+                with contextlib.suppress(ConnectionError):
+                    super().handle()
 
             def do_GET(self) -> None:
                 path = self.path
