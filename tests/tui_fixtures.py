@@ -187,7 +187,7 @@ def fill(lib: Library, count: int, feeds: int = 4) -> None:
     urls = [f"http://127.0.0.1:9/big{n}.xml" for n in range(feeds)]
     save_sections(p.config_dir / "feeds.toml",
                   [Section("Big", tuple(FeedEntry(u, f"Big {n}") for n, u in enumerate(urls)))])
-    lib._sync(lib.subscriptions())
+    lib.reload_subscriptions()
     ids = {f.url: f.id for f in lib.feeds()}
     per = count // feeds
     for n, url in enumerate(urls):

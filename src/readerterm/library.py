@@ -38,7 +38,8 @@ from readerterm.net import PAGE_ACCEPT, Fetcher, FetchResult
 from readerterm.safety import clean_line, now_utc, safe_url
 from readerterm.store.cache import Filters, SearchError, Store, iso
 
-__all__ = ["ArticleView", "BadInput", "Filters", "Library", "RefreshReport", "SearchError"]
+__all__ = ["ArticleView", "BadInput", "FetchFailed", "Filters", "Library", "RefreshReport",
+           "SearchError"]
 
 OPENED_FEED = "readerterm:opened"
 OPENED_TITLE = "Opened links"
@@ -155,6 +156,11 @@ class Library:
         rows = [(f.url, f.title, s.name, f.fulltext) for s in sections for f in s.feeds]
         rows.append((OPENED_FEED, OPENED_TITLE, "", False))
         self.store.sync_feeds(rows)
+
+    def reload_subscriptions(self) -> None:
+        """Read feeds.toml again (after an edit by hand or by another process)."""
+        with self._config_lock:
+            self._sync(self.subscriptions())
 
     def subscriptions(self) -> list[Section]:
         return load_sections(self.feeds_file) or []
