@@ -86,6 +86,10 @@ class Hostile(BaseHTTPRequestHandler):
             self.send(302, b"", Location="/loop" + str(len(path)))
         elif path == "/to-file":
             self.send(301, b"", Location="file:///etc/passwd")
+        elif path == "/to-javascript":
+            self.send(302, b"", Location="javascript:alert(1)")
+        elif path == "/to-data":
+            self.send(301, b"", Location="data:text/html,<script>alert(1)</script>")
         elif path == "/to-invalid":
             self.send(302, b"", Location="http://example.invalid/feed")
         elif path == "/busy":
@@ -152,6 +156,14 @@ def test_redirects_are_bounded_and_checked(hostile: str) -> None:
     assert not to_file.ok and "refused location" in (to_file.error or "")
     to_invalid = fetch(hostile + "/to-invalid")
     assert not to_invalid.ok  # a .invalid name never resolves
+
+
+@pytest.mark.parametrize("path", ["/to-javascript", "/to-data"])
+def test_a_redirect_httpx_cannot_build_is_an_error_not_an_exception(
+        hostile: str, path: str) -> None:
+    # httpx raised InvalidURL (not an HTTPError) out of fetch and the whole refresh died.
+    result = fetch(hostile + path)
+    assert not result.ok and "refused" in (result.error or "")
 
 
 def test_retry_after(hostile: str) -> None:

@@ -225,7 +225,12 @@ class Fetcher:
                 if last_modified:
                     headers["If-Modified-Since"] = last_modified
             request = self._client.build_request("GET", checked, headers=headers)
-            response = await self._client.send(request, stream=True)
+            try:
+                response = await self._client.send(request, stream=True)
+            except httpx.InvalidURL as exc:
+                # httpx builds the next request of any redirect, even unfollowed, and
+                # raises this (not an HTTPError) for a Location such as "javascript:x".
+                raise FetchError(f"refused: the server sent an unusable URL ({exc})") from None
             try:
                 status = response.status_code
                 result.status = status
