@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import time
 import unicodedata
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -536,3 +537,27 @@ def test_entities_in_media_attributes_are_not_expanded() -> None:
     entry = parse_feed(body, now=NOW).entries[0]
     assert time.monotonic() - start < 5
     assert "lollol" not in repr(entry) and "root:" not in repr(entry)
+
+
+@pytest.mark.parametrize("body", [
+    zlib.compress(bytes(50 * 1024 * 1024), 9),  # ~50 KB of compressed zeros: took 12 s
+    b"<rss>" + b"a" * 2_000_000 + b"\xe9</rss>",  # mostly ASCII, one Latin-1 byte
+], ids=["binary", "ascii-then-latin1"])
+def test_charset_guess_is_bounded_in_time(body: bytes) -> None:
+    """With no usable charset declared, feedparser asks chardet about the whole body;
+    chardet took 43 s on 200 KB of binary. The guess now reads a sample."""
+    start = time.monotonic()
+    try:
+        parse_feed(body, {"content-type": "application/octet-stream"}, now=NOW)
+    except NotAFeed:
+        pass
+    assert time.monotonic() - start < 5
+
+
+def test_charset_guess_still_finds_an_undeclared_legacy_charset() -> None:
+    items = "".join(f"<item><guid>{i}</guid><title>Новости дня {i}</title></item>"
+                    for i in range(50))
+    body = ('<rss version="2.0"><channel><title>' + "x" * 5000 + "</title>" + items
+            + "</channel></rss>").encode("cp1251")  # non-ASCII only after 5 KB
+    parsed = parse_feed(body, {"content-type": "application/octet-stream"}, now=NOW)
+    assert parsed.entries[0].title == "Новости дня 0"

@@ -40,6 +40,7 @@ from urllib.parse import urlsplit
 
 import feedparser
 
+from readerterm.feeds._charset import bound_feedparser_guess
 from readerterm.feeds._xml import parse_untrusted
 from readerterm.htmlblocks import html_to_blocks
 from readerterm.models import Enclosure, Image, ParsedEntry, ParsedFeed, RelatedLink
@@ -568,6 +569,7 @@ def _parse_xml(
 ) -> ParsedFeed:
     if url and "content-location" not in headers:
         headers["content-location"] = url
+    bound_feedparser_guess()  # chardet on a whole binary body takes minutes
     result = feedparser.parse(
         io.BytesIO(body), response_headers=headers,
         resolve_relative_uris=True, sanitize_html=True,
