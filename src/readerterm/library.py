@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import re
 import threading
 from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -31,9 +34,18 @@ from readerterm.config import (
     save_sections,
     write_default_settings,
 )
+from readerterm.feeds.fastparse import cached_blocks, clear_cache
 from readerterm.feeds.parse import NotAFeed, parse_feed
 from readerterm.htmlblocks import html_to_blocks, html_to_text
-from readerterm.models import ArticleRow, Document, FeedRow, Image, ParsedEntry, RelatedLink
+from readerterm.models import (
+    ArticleRow,
+    Document,
+    FeedRow,
+    Image,
+    ParsedEntry,
+    ParsedFeed,
+    RelatedLink,
+)
 from readerterm.net import PAGE_ACCEPT, Fetcher, FetchResult
 from readerterm.safety import clean_line, now_utc, safe_url
 from readerterm.store.cache import Filters, SearchError, Store, iso
@@ -112,9 +124,109 @@ class ArticleView:
         }
 
 
-def _text_of(entry: ParsedEntry) -> str:
-    """The searchable text of a feed entry: its content or its summary, the longer."""
-    return html_to_text(max(entry.content_html, entry.summary_html, key=len))
+PROCESS_AFTER = 24
+"""Bodies a refresh parses in a thread before it starts parser processes."""
+_WORD = re.compile(r"\w+")
+_STUB_ENDS = ("read more", "continue reading", "read the full", "read the rest",
+              "the post appeared first")
+
+
+def _digest_entry(entry: ParsedEntry, min_words: int,
+                  base: str | None = None) -> tuple[str, bool]:
+    """(searchable text, whether it is the whole story) of a feed entry, from one walk of
+    its content or its summary, the longer.
+
+    The text is `htmlblocks.html_to_text`'s; the second is `extract.is_full_story`'s
+    decision (tests/test_fastparse.py checks both agree), read from the same blocks so
+    that a refresh neither walks each entry three times nor imports the extractor.
+    """
+    blocks = cached_blocks(max(entry.content_html, entry.summary_html, key=len), base)
+    parts: list[str] = []
+    paragraphs: list[str] = []
+    for block in blocks:
+        if block.kind == "list":
+            parts.extend(block.items)
+        elif block.kind != "figure":
+            parts.append(block.text)
+            if block.kind in ("paragraph", "quote", "heading"):
+                paragraphs.append(block.text)
+    paragraphs += [i for b in blocks if b.kind == "list" for i in b.items]
+    words = sum(len(p.split()) for p in paragraphs)
+    full = words >= min_words and len(paragraphs) >= 2 and not any(
+        end in " ".join(_WORD.findall(paragraphs[-1].lower()))[-80:] for end in _STUB_ENDS)
+    return "\n\n".join(parts), full
+
+
+@dataclass
+class _Parsed:
+    """A feed body parsed (in a worker): the feed and, per guid, _digest_entry's answer."""
+
+    feed: ParsedFeed | None = None
+    digests: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    error: str = ""
+    not_a_feed: bool = False
+
+
+def _parse_body(body: bytes, headers: dict[str, str], url: str, now: datetime,
+                max_entries: int, min_words: int) -> _Parsed:
+    """Parse one body and walk its entries' HTML: the CPU work of a refresh, run off the
+    event loop and off the writer thread. Never raises."""
+    try:
+        parsed = parse_feed(body, headers, url, now=now)
+        parsed = replace(parsed, entries=parsed.entries[:max_entries])
+        return _Parsed(parsed, {e.guid: _digest_entry(e, min_words, url)
+                                for e in parsed.entries})
+    except NotAFeed as exc:
+        return _Parsed(error=str(exc), not_a_feed=True)
+    except Exception as exc:  # a parser bug must not stop the other feeds
+        return _Parsed(error=f"could not parse: {type(exc).__name__}: {exc}"[:300])
+    finally:
+        clear_cache()
+
+
+class _Parsers:
+    """Where a refresh parses feed bodies: one thread, or processes when there is much.
+
+    Parsing is most of a refresh's CPU and holds the GIL, so with many bodies to read
+    (a first refresh, a long list gone stale) two processes use two cores. A refresh
+    that parses little (the common case: most feeds answer 304) never starts one.
+    """
+
+    def __init__(self) -> None:
+        self.mode = os.environ.get("READERTERM_PARSE", "auto")
+        self.count = 0
+        self.thread: ThreadPoolExecutor | None = None
+        self.pool: Executor | None = None
+
+    def _executor(self) -> Executor:
+        self.count += 1
+        workers = min(2, os.cpu_count() or 1)
+        if self.pool is None and workers > 1 and (
+                self.mode == "process" or (self.mode == "auto" and self.count > PROCESS_AFTER)):
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # forkserver: never fork a process that has threads (the reader has many)
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["readerterm.library"])
+            self.pool = ProcessPoolExecutor(workers, mp_context=context)
+        if self.pool is not None:
+            return self.pool
+        if self.thread is None:
+            self.thread = ThreadPoolExecutor(1, thread_name_prefix="readerterm-parse")
+        return self.thread
+
+    async def run(self, body: bytes, headers: dict[str, str], url: str, now: datetime,
+                  max_entries: int, min_words: int) -> _Parsed:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor(), _parse_body, body, headers, url,
+                                          now, max_entries, min_words)
+
+    def shutdown(self) -> None:
+        for executor in (self.thread, self.pool):
+            if executor is not None:
+                executor.shutdown(wait=False, cancel_futures=True)
+        self.thread = self.pool = None
 
 
 class Library:
@@ -355,7 +467,13 @@ class Library:
     async def refresh(self, feed_ids: list[int] | None = None, *, fulltext: bool = True,
                       progress: Progress | None = None) -> RefreshReport:
         """Fetch feeds (all, or `feed_ids`) and then, unless `fulltext` is False, the
-        article pages of new summary-only articles. Never raises for a feed's failure."""
+        article pages of new summary-only articles. Never raises for a feed's failure.
+
+        Three kinds of work overlap: requests on the event loop; parsing (CPU) in
+        `_Parsers`, processes when there is a lot of it; and every cache write of the
+        refresh in one writer thread, in order, so no two of our own writes ever wait
+        for each other's lock. A 304 costs one small write.
+        """
         report = RefreshReport()
         now = now_utc()
         feeds = [f for f in await asyncio.to_thread(self.store.stored_feeds, feed_ids)
@@ -370,24 +488,40 @@ class Library:
                 due.append(feed)
         report.feeds = len(due)
         done = 0
-        async with self._fetcher() as fetcher:
+        loop = asyncio.get_running_loop()
+        limits = (self.settings.fetch.max_entries, self.settings.fulltext.min_words)
+        writer = ThreadPoolExecutor(1, thread_name_prefix="readerterm-cache")
+        parsers = _Parsers()
+        try:
+            async with self._fetcher() as fetcher:
 
-            async def one(feed: Any) -> None:
-                nonlocal done
-                result = await fetcher.fetch(feed.url, etag=feed.etag,
-                                             last_modified=feed.last_modified)
-                await asyncio.to_thread(self._apply, feed, result, report)
-                done += 1
-                if progress:
-                    progress("feeds", done, len(due), feed.title or feed.url)
+                async def one(feed: Any) -> None:
+                    nonlocal done
+                    result = await fetcher.fetch(feed.url, etag=feed.etag,
+                                                 last_modified=feed.last_modified)
+                    parsed = None
+                    if result.ok and not result.not_modified:
+                        parsed = await parsers.run(result.body, result.headers,
+                                                   result.final_url, now_utc(), *limits)
+                    await loop.run_in_executor(writer, self._apply, feed, result, report,
+                                               parsed)
+                    done += 1
+                    if progress:
+                        progress("feeds", done, len(due), feed.title or feed.url)
 
-            await asyncio.gather(*(one(feed) for feed in due))
-            if fulltext and self.settings.fulltext.enabled:
-                await self._fetch_pages(fetcher, report, progress)
+                await asyncio.gather(*(one(feed) for feed in due))
+                parsers.shutdown()
+                if fulltext and self.settings.fulltext.enabled:
+                    await self._fetch_pages(fetcher, report, progress)
+        finally:
+            parsers.shutdown()
+            writer.shutdown(wait=False)
         return report
 
-    def _apply(self, feed: Any, result: FetchResult, report: RefreshReport) -> None:
-        """Record one fetch in the cache (runs in a thread)."""
+    def _apply(self, feed: Any, result: FetchResult, report: RefreshReport,
+               parsed_body: _Parsed | None = None) -> None:
+        """Record one fetch in the cache (runs in a thread); `parsed_body` is the body
+        already parsed by `_parse_body`, else it is parsed here."""
         now = now_utc()
         url = feed.url
         moved = result.permanent_url
@@ -405,33 +539,30 @@ class Library:
             self.store.feed_not_modified(feed.id, now)
             report.not_modified += 1
             return
-        try:
-            parsed = parse_feed(result.body, result.headers, result.final_url, now=now)
-        except NotAFeed as exc:
-            self.store.feed_error(feed.id, str(exc), result.status, now)
-            report.failed.append((url, str(exc)))
-            return
-        except Exception as exc:  # a parser bug must not stop the other feeds
-            message = f"could not parse: {type(exc).__name__}: {exc}"[:300]
-            self.store.feed_error(feed.id, message, result.status, now)
-            report.failed.append((url, message))
-            return
-        entries = parsed.entries[: self.settings.fetch.max_entries]
-        parsed = replace(parsed, entries=entries)
         ft = self.settings.fulltext
+        if parsed_body is None:
+            parsed_body = _parse_body(result.body, result.headers, result.final_url, now,
+                                      self.settings.fetch.max_entries, ft.min_words)
+        parsed = parsed_body.feed
+        if parsed is None:
+            self.store.feed_error(feed.id, parsed_body.error, result.status, now)
+            report.failed.append((url, parsed_body.error))
+            return
         want = ft.enabled and feed.fulltext
+        digests = parsed_body.digests
 
-        from readerterm.extract import is_full_story
+        def digest(entry: ParsedEntry) -> tuple[str, bool]:
+            return digests.get(entry.guid) or _digest_entry(entry, ft.min_words)
 
         def want_document(entry: ParsedEntry) -> bool:
-            if not want or entry.link is None:
-                return False
-            longer = max(entry.content_html, entry.summary_html, key=len)
-            return not is_full_story(longer, ft.min_words)
+            return want and entry.link is not None and not digest(entry)[1]
+
+        def body_text(entry: ParsedEntry) -> str:
+            return digest(entry)[0]
 
         new_ids = self.store.store_feed(
             feed.id, parsed, etag=result.etag, last_modified=result.last_modified, now=now,
-            body_text=_text_of, want_document=want_document,
+            body_text=body_text, want_document=want_document,
             keep_days=self.settings.retention.days,
             keep_per_feed=self.settings.retention.per_feed,
         )

@@ -18,6 +18,10 @@ Choices worth knowing:
   caption), which can be the summary itself. When `media:description` follows
   `<description>`, feedparser files the caption under `content`; we recognise it
   by comparing with the `media:description` elements read with lxml.
+- plain, well-formed UTF-8 RSS 2.0 and Atom 1.0 are read by `fastparse` (lxml, about
+  50x faster), which gives the same entries and hands anything unusual back to
+  feedparser; its summary_html/content_html are the feed's own HTML, not feedparser's
+  sanitized copy (it is only ever shown through htmlblocks).
 - lead_image: the widest media:content image (else media:thumbnail, else an image
   enclosure) with the caption from media:description and the credit from media:credit;
   else the first figure of the content.
@@ -38,10 +42,9 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-import feedparser
-
 from readerterm.feeds._charset import bound_feedparser_guess
 from readerterm.feeds._xml import parse_untrusted
+from readerterm.feeds.fastparse import parse_fast
 from readerterm.htmlblocks import html_to_blocks
 from readerterm.models import Enclosure, Image, ParsedEntry, ParsedFeed, RelatedLink
 from readerterm.safety import TEXT_MAX, clamp_date, clean_line, safe_url, strip_controls
@@ -567,6 +570,11 @@ def _dedupe(entry: ParsedEntry, seen: dict[str, str | None]) -> ParsedEntry | No
 def _parse_xml(
     body: bytes, headers: dict[str, str], url: str | None, now: datetime | None,
 ) -> ParsedFeed:
+    fast = parse_fast(body, headers, url, now)
+    if fast is not None:
+        return fast
+    import feedparser  # here, not at the top: a refresh where every feed is 304 never needs it
+
     if url and "content-location" not in headers:
         headers["content-location"] = url
     bound_feedparser_guess()  # chardet on a whole binary body takes minutes

@@ -1,0 +1,198 @@
+"""The lxml fast path gives the entries feedparser gives, or hands the body back.
+
+Over every fixture feed: wherever `parse_fast` reads a body, the feedparser path (the
+fast path switched off) must give the same feed title, link and kind and, entry by
+entry, the same guid, title, link, author, date, categories, enclosures, lead image,
+related links, and the same text for summary and content (the HTML itself differs on
+purpose: the fast path keeps the feed's HTML, feedparser's is sanitized; both are only
+shown through htmlblocks). Plus: the fast HTML walk gives htmlblocks' blocks, the
+refresh's one-walk digest agrees with html_to_text and is_full_story, and the benchmark
+feed server answers 304 to a matching ETag.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import sys
+import threading
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+from urllib.error import HTTPError
+
+import pytest
+
+from readerterm.extract import is_full_story
+from readerterm.feeds import parse as parse_mod
+from readerterm.feeds.fastparse import html_blocks, parse_fast
+from readerterm.feeds.parse import NotAFeed
+from readerterm.htmlblocks import html_to_blocks, html_to_text
+from readerterm.library import _digest_entry
+from readerterm.models import ParsedFeed
+
+ROOT = Path(__file__).resolve().parent.parent
+FEEDS = ROOT / "tests" / "data" / "feeds"
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
+URL = "https://feed.example/feed.xml"
+FEED_FILES = sorted(p for p in FEEDS.iterdir() if p.is_file() and p.suffix not in (".tsv", ".md"))
+FIELDS = ("guid", "title", "link", "author", "published", "categories", "enclosures",
+          "lead_image", "related")
+
+
+def slow_parse(body: bytes, monkeypatch: pytest.MonkeyPatch) -> ParsedFeed:
+    """parse_feed with the fast path switched off: feedparser reads everything."""
+    with monkeypatch.context() as patch:
+        patch.setattr(parse_mod, "parse_fast", lambda *args: None)
+        return parse_mod.parse_feed(body, {}, URL, now=NOW)
+
+
+@pytest.mark.parametrize("path", FEED_FILES, ids=lambda p: p.name)
+def test_fast_path_equals_feedparser(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    body = path.read_bytes()
+    fast = parse_fast(body, {}, URL, NOW)
+    if fast is None:
+        return  # feedparser's alone: nothing to compare
+    try:
+        slow = slow_parse(body, monkeypatch)
+    except NotAFeed:
+        pytest.fail("the fast path read a body feedparser calls no feed")
+    assert (fast.title, fast.link, fast.kind) == (slow.title, slow.link, slow.kind)
+    assert len(fast.entries) == len(slow.entries)
+    for mine, theirs in zip(fast.entries, slow.entries, strict=True):
+        for name in FIELDS:
+            assert getattr(mine, name) == getattr(theirs, name), (name, mine.guid)
+        for name in ("summary_html", "content_html"):
+            assert parse_mod._text_of(getattr(mine, name), URL) == parse_mod._text_of(
+                getattr(theirs, name), URL), (name, mine.guid)
+
+
+def test_the_fast_path_is_taken_for_plain_feeds() -> None:
+    taken = [p.name for p in FEED_FILES if parse_fast(p.read_bytes(), {}, URL, NOW)]
+    assert len(taken) >= 10, taken
+    assert "miniflux__large_rss.xml" in taken and "miniflux__large_atom.xml" in taken
+
+
+PLAIN = (b'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>T</title>'
+         b"<item><title>A</title><link>https://a.example/1</link></item></channel></rss>")
+
+
+@pytest.mark.parametrize("body", [
+    b"\n" + PLAIN,  # not well-formed: feedparser's loose reading
+    PLAIN.replace(b"UTF-8", b"ISO-8859-1"),
+    PLAIN.replace(b"<rss", b'<!DOCTYPE rss [<!ENTITY e "x">]><rss'),
+    PLAIN.replace(b"<title>A</title>", b"<title>A &amp;amp; B</title>"),  # maybe HTML
+    PLAIN.replace(b"<title>A</title>", b"<title>A<b>x</b></title>"),
+    PLAIN.replace(b"</item>", b"<itunes:summary xmlns:itunes='http://www.itunes.com/dtds/"
+                  b"podcast-1.0.dtd'>s</itunes:summary></item>"),
+    PLAIN.replace(b"</item>", b"<media:content xmlns:media='http://search.yahoo.com/mrss/'"
+                  b" url='https://a.example/i.jpg'/></item>"),
+    PLAIN.replace(b'version="2.0"', b'version="0.91"'),
+    PLAIN.replace(b"</channel>", b"<item><title>broken</channel>"),
+    PLAIN.replace(b"<link>https://a.example/1</link>", b"<link>x</link><link>y</link>"),
+    PLAIN.replace(b'<rss version="2.0">', b'<rss version="2.0" xml:base="https://b.example/">'),
+], ids=["leading-newline", "latin-1", "doctype", "html-title", "markup-in-title", "itunes",
+        "media", "rss091", "broken", "two-links", "xml-base"])
+def test_unusual_bodies_go_to_feedparser(body: bytes) -> None:
+    assert parse_fast(body, {}, URL, NOW) is None
+
+
+def test_http_charset_decides() -> None:
+    assert parse_fast(PLAIN, {"content-type": "application/rss+xml; charset=utf-8"}, URL) \
+        is not None
+    assert parse_fast(PLAIN, {"content-type": "application/rss+xml; charset=latin-1"}, URL) \
+        is None
+    latin = PLAIN.replace(b">A<", ">Ä<".encode())
+    assert parse_fast(latin, {"content-type": "text/xml"}, URL) is None  # US-ASCII by RFC 3023
+
+
+def fragments(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    for path in FEED_FILES:
+        try:
+            parsed = slow_parse(path.read_bytes(), monkeypatch)
+        except NotAFeed:
+            continue
+        for entry in parsed.entries:
+            yield from (h for h in (entry.summary_html, entry.content_html) if h)
+    server = load_server()
+    for feed in (0, 4):
+        body = server.build_feed(feed, 5).data
+        parsed = parse_fast(body, {}, URL, NOW)
+        assert parsed is not None
+        yield from (e.content_html for e in parsed.entries)
+
+
+def test_fast_walk_gives_htmlblocks_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    count = 0
+    for html in fragments(monkeypatch):
+        assert html_blocks(html, URL) == html_to_blocks(html, URL), html[:200]
+        count += 1
+    assert count > 500
+
+
+def test_refresh_digest_agrees_with_html_to_text_and_is_full_story(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    for path in FEED_FILES:
+        try:
+            parsed = slow_parse(path.read_bytes(), monkeypatch)
+        except NotAFeed:
+            continue
+        for entry in parsed.entries:
+            longer = max(entry.content_html, entry.summary_html, key=len)
+            for words in (250, 40):
+                text, full = _digest_entry(entry, words, URL)
+                assert text == html_to_text(longer)
+                assert full == is_full_story(longer, words), (path.name, entry.guid)
+
+
+def test_deep_html_falls_back_to_the_streaming_walker() -> None:
+    html = "<div>" * 10_000 + "deep text" + "</div>" * 10_000
+    assert [b.text for b in html_blocks(html)] == ["deep text"]
+
+
+# -- the benchmark's feed server ------------------------------------------------------
+
+
+def load_server() -> ModuleType:
+    """benchmarks/feed_server.py (not a package) as a module."""
+    if "readerterm_bench_feed_server" in sys.modules:
+        return sys.modules["readerterm_bench_feed_server"]
+    spec = importlib.util.spec_from_file_location("readerterm_bench_feed_server",
+                                                  ROOT / "benchmarks" / "feed_server.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_benchmark_server_answers_304_to_a_matching_etag() -> None:
+    server = load_server()
+    state = server.State(feeds=3, items=4)
+    loop = asyncio.new_event_loop()
+    ready: asyncio.Future[int] = loop.create_future()
+    task = loop.create_task(server.serve(state, 0, ready))
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        port = asyncio.run_coroutine_threadsafe(asyncio.wait_for(
+            asyncio.shield(ready), 10), loop).result(10)
+        url = f"http://127.0.0.1:{port}/feed/1.xml"
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            etag = answer.headers["ETag"]
+            modified = answer.headers["Last-Modified"]
+            assert answer.status == 200 and etag
+            assert parse_fast(answer.read(), {}, url) is not None
+        for headers in ({"If-None-Match": etag}, {"If-Modified-Since": modified}):
+            with pytest.raises(HTTPError) as caught:
+                urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10)
+            assert caught.value.code == 304
+        request = urllib.request.Request(url, headers={"If-None-Match": '"other"'})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert answer.status == 200
+    finally:
+        loop.call_soon_threadsafe(task.cancel)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
