@@ -21,6 +21,7 @@ from typing import Any
 
 from readerterm.models import ArticleRow, FeedRow, ParsedEntry, ParsedFeed
 from readerterm.store.schema import migrate
+from readerterm.store.sig import signature
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -92,6 +93,12 @@ def entry_digest(entry: ParsedEntry) -> str:
 
 _ARTICLE_COLUMNS = """a.id, a.feed_id, a.title, COALESCE(NULLIF(f.title, ''), f.url), f.section,
     a.published, a.url, a.read, a.starred"""
+
+
+def index_similar(conn: sqlite3.Connection, article_id: int, title: str, body: str) -> None:
+    """Keep the similar-articles index in step with articles_fts (call after each insert)."""
+    conn.execute("INSERT OR REPLACE INTO article_sig (article_id, terms) VALUES (?, ?)",
+                 (article_id, signature(title, body)))
 
 
 def _article_row(row: Sequence[Any], snippet: str = "") -> ArticleRow:
@@ -284,6 +291,7 @@ class Store:
                     conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
                 conn.execute("INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
                              (article_id, entry.title, text))
+                index_similar(conn, article_id, entry.title, text)
             feed_title = parsed.title
             conn.execute(
                 "UPDATE feeds SET status = 'ok', error = NULL, error_status = NULL, "
@@ -315,6 +323,7 @@ class Store:
             chunk = ids[start:start + 500]
             marks = ",".join("?" * len(chunk))
             conn.execute(f"DELETE FROM articles_fts WHERE rowid IN ({marks})", chunk)
+            conn.execute(f"DELETE FROM article_sig WHERE article_id IN ({marks})", chunk)
             conn.execute(f"DELETE FROM articles WHERE id IN ({marks})", chunk)
 
     def articles(self, filters: Filters = Filters(), limit: int | None = None,
@@ -398,6 +407,7 @@ class Store:
             conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
             conn.execute("INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
                          (article_id, title, body))
+            index_similar(conn, article_id, title, body)
 
     def set_document_error(self, article_id: int, message: str) -> None:
         with self.write() as conn:
@@ -426,6 +436,7 @@ class Store:
                 article_id = int(cur.lastrowid or 0)
             conn.execute("INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
                          (article_id, title, body))
+            index_similar(conn, article_id, title, body)
         return article_id
 
     def ensure_feed(self, url: str, title: str, section: str) -> int:
@@ -460,5 +471,5 @@ class Store:
                 raise
             raise SearchError(
                 f"cannot read the search {query!r}: {message.removeprefix('fts5: ')} "
-                '(use words, "a phrase", prefix*, AND, OR, NOT)') from None
+                '(use words, "a phrase", prefix*, AND, OR, NOT)') from exc
         return [_article_row(r, snippet=r[9] or "") for r in rows]

@@ -7,8 +7,31 @@ one transaction at open. Never edit a released migration: add the next one.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
-MIGRATIONS: list[str] = [
+from readerterm.store.sig import signature
+
+Migration = str | Callable[[sqlite3.Connection], None]
+"""SQL statements separated by ";\n", or a function run inside the migration transaction."""
+
+
+def _similar_index(conn: sqlite3.Connection) -> None:
+    """2: the similar-articles index (each article's top terms, see store/sig.py) and the
+    FTS5 vocabulary as a table (document frequencies), backfilled once for existing rows."""
+    conn.execute(
+        "CREATE TABLE article_sig ("
+        " article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,"
+        " terms TEXT NOT NULL)")     # "term:count term:count ..." (sig.encode_terms)
+    conn.execute("CREATE VIRTUAL TABLE articles_vocab USING fts5vocab(articles_fts, 'row')")
+    rows = conn.execute("SELECT f.rowid, f.title, f.body FROM articles_fts f "
+                        "JOIN articles a ON a.id = f.rowid")
+    while batch := rows.fetchmany(500):
+        conn.executemany("INSERT OR REPLACE INTO article_sig (article_id, terms) VALUES (?, ?)",
+                         [(rowid, signature(title or "", body or ""))
+                          for rowid, title, body in batch])
+
+
+MIGRATIONS: list[Migration] = [
     # 1: feeds, articles, full-text search, and a log of read/star changes for a future sync.
     """
     CREATE TABLE feeds (
@@ -68,6 +91,7 @@ MIGRATIONS: list[str] = [
         at         TEXT NOT NULL
     );
     """,
+    _similar_index,
 ]
 
 VERSION = len(MIGRATIONS)
@@ -86,9 +110,13 @@ def migrate(conn: sqlite3.Connection) -> None:
     try:
         current = conn.execute("PRAGMA user_version").fetchone()[0]
         for version in range(current, VERSION):
-            for statement in MIGRATIONS[version].split(";\n"):
-                if statement.strip():
-                    conn.execute(statement)
+            step = MIGRATIONS[version]
+            if callable(step):
+                step(conn)
+            else:
+                for statement in step.split(";\n"):
+                    if statement.strip():
+                        conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version + 1}")
         conn.execute("COMMIT")
     except BaseException:
