@@ -275,13 +275,14 @@ def _run(args: argparse.Namespace) -> int:
                 _article_lines(rows)
         elif cmd == "show":
             view = lib.article(args.id)
+            similar = lib.similar(args.id, limit=10)
             if args.json:
-                _print_json(view.to_json())
+                _print_json({**view.to_json(), "similar": [s.to_json() for s in similar]})
             else:
                 from readerterm.render import render_article
 
                 width = shutil.get_terminal_size((80, 24)).columns if sys.stdout.isatty() else 80
-                sys.stdout.write(render_article(view, min(width - 2, 100)))
+                sys.stdout.write(render_article(view, min(width - 2, 100), similar))
         elif cmd == "search":
             rows = lib.search(args.query, _filters(lib, args), limit=args.limit)
             if args.json:

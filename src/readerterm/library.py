@@ -20,8 +20,9 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from readerterm import paths as paths_mod
 from readerterm.config import (
@@ -47,11 +48,15 @@ from readerterm.models import (
     RelatedLink,
 )
 from readerterm.net import PAGE_ACCEPT, Fetcher, FetchResult
+from readerterm.related import Similar, SimilarFinder
 from readerterm.safety import clean_line, now_utc, safe_url
 from readerterm.store.cache import Filters, SearchError, Store, iso
 
+if TYPE_CHECKING:
+    from readerterm.search import SearchHit
+
 __all__ = ["ArticleView", "BadInput", "FetchFailed", "Filters", "Library", "RefreshReport",
-           "SearchError"]
+           "SearchError", "Similar"]
 
 OPENED_FEED = "readerterm:opened"
 OPENED_TITLE = "Opened links"
@@ -314,10 +319,41 @@ class Library:
 
     def search(self, query: str, filters: Filters = Filters(), limit: int = 100,
                marks: tuple[str, str] = ("\x02", "\x03")) -> list[ArticleRow]:
-        """FTS5 search; raises SearchError for a query it cannot read."""
-        if not query.strip():
-            raise SearchError("empty search")
-        return self.store.search(query, filters, limit, marks)
+        """FTS5 search in bm25 order (a title match above a body-only one); each row's
+        snippet has its matches wrapped in `marks`. The query is FTS5's syntax (see
+        search.prepare: words with punctuation are searched as phrases); raises
+        SearchError, with a one-line message, for a query it cannot read."""
+        from readerterm.search import explain, prepare
+
+        fts = prepare(query)
+        try:
+            return self.store.search(fts, filters, limit, marks)
+        except SearchError as exc:
+            raise explain(query, exc.__cause__) from None
+
+    def search_hits(self, query: str, filters: Filters = Filters(),
+                    limit: int = 100) -> list[SearchHit]:
+        """`search` for the reader: each hit's snippet as plain text plus the spans of
+        the matched words to highlight."""
+        from readerterm.search import MARKS, SearchHit, split_marks
+
+        hits = []
+        for row in self.search(query, filters, limit, MARKS):
+            text, spans = split_marks(row.snippet, MARKS)
+            hits.append(SearchHit(replace(row, snippet=text), text, spans))
+        return hits
+
+    def similar(self, article_id: int, limit: int = 10) -> list[Similar]:
+        """Up to `limit` cached articles like `article_id`, best first: same-story
+        coverage from other feeds first, near-copies of one wire story collapsed into one
+        entry (`also_in`). Raises BadInput for an unknown id."""
+        if self.store.article(article_id) is None:
+            raise BadInput(f"no article with id {article_id}")
+        return self._similar.similar(article_id, limit)
+
+    @cached_property
+    def _similar(self) -> SimilarFinder:
+        return SimilarFinder(self.store)
 
     def mark(self, article_id: int, *, read: bool | None = None,
              starred: bool | None = None) -> None:

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from readerterm.models import Block, Image
 from readerterm.safety import strip_controls
+
+if TYPE_CHECKING:
+    from readerterm.related import Similar
 
 
 def _caption(image: Image) -> str:
@@ -41,8 +46,9 @@ def _block(block: Block, width: int) -> list[str]:
     return [*textwrap.wrap(block.text, width), ""]
 
 
-def render_article(view: object, width: int = 78) -> str:
-    """The article as text: header, lead image caption, body, related links."""
+def render_article(view: object, width: int = 78, similar: Sequence[Similar] = ()) -> str:
+    """The article as text: header, lead image caption, body, related links, then
+    "More on this story" (`similar`), numbered after the related links."""
     from readerterm.library import ArticleView
 
     assert isinstance(view, ArticleView)
@@ -71,5 +77,11 @@ def render_article(view: object, width: int = 78) -> str:
             out += textwrap.wrap(f"{n}. {link.title or link.url}{by}{cached}", width,
                                  subsequent_indent="   ")
             out.append(f"   {link.url}")
+    if similar:
+        out += ["", "More on this story", ""]
+        for n, item in enumerate(similar, len(doc.related) + 1):
+            feeds = ", ".join((item.feed, *item.also_in))
+            out += textwrap.wrap(f"{n}. {item.title} — {feeds} [id {item.id}]", width,
+                                 subsequent_indent="   ")
     text = strip_controls("\n".join(out))
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
