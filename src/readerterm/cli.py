@@ -14,12 +14,14 @@ import gzip
 import json
 import os
 import shutil
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from readerterm import __version__
+from readerterm import paths as paths_mod
 from readerterm.config import ConfigError
 from readerterm.library import (
     BadInput,
@@ -311,3 +313,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except (sqlite3.Error, OSError) as exc:
+        # A read-only or full data directory, a cache another program broke: one clear
+        # line, not a traceback. The cache is as the last committed transaction left it.
+        where = paths_mod.resolve().data_dir
+        print(f"readerterm: cannot use the cache in {where} (read-only or full disk?): "
+              f"{exc}", file=sys.stderr)
+        return 1
