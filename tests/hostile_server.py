@@ -166,7 +166,7 @@ class HostileServer:
     """A threaded HTTP server on 127.0.0.1 with every fault of `FAULTS` and good feeds
     at /good/NAME (`generation` changes their content)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, bombs: bool = True) -> None:
         self.generation = 0
         self.routes: dict[str, bytes] = {}  # extra feeds a test serves: path -> body
         self.hits: list[str] = []
@@ -191,7 +191,8 @@ class HostileServer:
         self.httpd.daemon_threads = True
         self.httpd.block_on_close = False
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        warm_up()
+        if bombs:  # about 2 s; a test that serves no bomb need not wait for them
+            warm_up()
         self.thread.start()
 
     @property

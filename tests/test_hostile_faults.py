@@ -48,7 +48,7 @@ class World:
     """FEEDS feeds on a hostile server (which also serves them well) and a home."""
 
     def __init__(self, home: Path) -> None:
-        self.server = HostileServer()
+        self.server = HostileServer(bombs=False)
         self.names = [f"f{i}" for i in range(FEEDS)]
         self.home = write_home(home, [(self.server.url(f"/{n}.xml"), n) for n in self.names])
         self.generation = 0

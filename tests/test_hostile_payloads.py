@@ -47,7 +47,7 @@ class Filled:
 @pytest.fixture(scope="module")
 def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Filled]:
     """A cache filled by `readerterm refresh` from every payload served on 127.0.0.1."""
-    server = HostileServer()
+    server = HostileServer(bombs=False)
     home = write_home(tmp_path_factory.mktemp("payloads"),
                       [(server.url(f"/payload/{name}"), name) for name in FEED_PAYLOADS],
                       deadline=10.0)
@@ -190,7 +190,7 @@ async def test_hostile_article_page_through_full_text(tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     """hostile_article.html as the page of a summary-only article: extracted, stored,
     shown and opened with no script text, no control character, markup literal."""
-    server = HostileServer()
+    server = HostileServer(bombs=False)
     try:
         page = server.url("/article.html")
         server.routes["/article.html"] = (HOSTILE / "hostile_article.html").read_bytes()

@@ -80,7 +80,7 @@ class Cache:
     """One served feed and one Library over a temporary home, reused by every example."""
 
     def __init__(self, home: Path) -> None:
-        self.server = HostileServer()
+        self.server = HostileServer(bombs=False)
         write_home(home, [(self.server.url("/feed"), "p")], deadline=5.0)
         self.lib = Library.open(paths.resolve({"READERTERM_HOME": str(home)}))
         self.feed_id = self.lib.feeds()[0].id

@@ -85,7 +85,7 @@ def click(tmux: Tmux, x: int, y: int) -> None:
 
 
 def test_reader_in_tmux_shows_feed_text_and_nothing_else(tmux: Tmux, tmp_path: Path) -> None:
-    server = HostileServer()
+    server = HostileServer(bombs=False)
     try:
         home = write_home(tmp_path / "home", [(server.url(f"/payload/{name}"), name)
                                               for name in PAYLOADS])
