@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -16,7 +17,7 @@ from readerterm.library import Library
 from readerterm.tui.app import ReaderApp
 from readerterm.tui.screens.help import HelpScreen
 from readerterm.tui.widgets.article_list import ArticleList
-from readerterm.tui.widgets.reader import RelatedItem
+from readerterm.tui.widgets.reader import RelatedItem, SimilarItem
 from tui_fixtures import (
     CHIPS,
     EXTRA,
@@ -547,3 +548,54 @@ async def test_narrow_terminal_hides_the_sections_pane(world: World) -> None:
         assert title_of(app) == STORM
         await pilot.press("tab", "tab")
         assert app.focused_pane() == "articles"
+
+
+async def test_more_on_this_story_is_numbered_after_related_and_in_history(
+        world: World) -> None:
+    lib, _ = world
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert title_of(app) == STORM
+        related = app.reader.related
+        similar = app.reader.similar
+        assert len(related) == 3 and similar
+        linked = {link.article_id for link in related}
+        assert all(item.id not in linked and item.title != STORM for item in similar)
+        headings = [str(w.render()) for w in app.reader.query(".related-heading")]
+        assert headings == ["Related articles", "More on this story"]
+        numbers = [item.number for item in app.reader.query(SimilarItem)]
+        assert numbers == list(range(4, 4 + len(similar)))
+        # Its first entry is link 4, followed like any link, from any pane.
+        await pilot.press("4")
+        await settle(pilot)
+        assert title_of(app) == similar[0].title
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert title_of(app) == STORM and app.reader.similar == similar
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert title_of(app) == similar[0].title
+
+
+async def test_search_results_show_the_snippet_with_matches_marked(world: World) -> None:
+    lib, _ = world
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        snippet = app.query_one("#snippet", Static)
+        assert not snippet.display
+        await pilot.press("slash", *"sandbags", "enter")
+        await settle(pilot)
+        assert snippet.display
+        text = snippet.render()
+        assert isinstance(text, Content) and "sandbags" in text.plain.lower()
+        marked = [text.plain[s.start:s.end].lower() for s in text.spans
+                  if "reverse=True" in repr(s.style)]
+        assert marked and all(m == "sandbags" for m in marked)
+        await pilot.press("escape")
+        await pilot.press("down")
+        await settle(pilot)
+        assert "sandbags" in snippet.render().plain.lower()  # type: ignore[union-attr]

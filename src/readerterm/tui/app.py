@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -26,7 +27,7 @@ from textual.worker import Worker, WorkerState
 
 from readerterm.library import BadInput, FetchFailed, Library, SearchError
 from readerterm.models import ArticleRow, FeedRow
-from readerterm.safety import clean_line, safe_url
+from readerterm.safety import clean_line, safe_url, strip_controls
 from readerterm.tui.ages import age
 from readerterm.tui.commands import ReaderCommands
 from readerterm.tui.history import Entry, History
@@ -35,7 +36,7 @@ from readerterm.tui.screens.help import HelpScreen
 from readerterm.tui.service import ListSource, Selection, Service
 from readerterm.tui.state import load_state, save_state
 from readerterm.tui.widgets.article_list import PAGE_SIZE, ArticleList
-from readerterm.tui.widgets.reader import ReaderPane, RelatedItem
+from readerterm.tui.widgets.reader import LinkItem, ReaderPane
 from readerterm.tui.widgets.sections import SectionsTree
 from readerterm.tui.widgets.status import StatusLine
 
@@ -90,6 +91,7 @@ class ReaderApp(App[int]):
                             id="search")
                 yield Static("All", id="list-title", markup=False)
                 yield ArticleList(clock=self.clock, id="articles")
+                yield Static("", id="snippet", markup=False)
             yield ReaderPane(id="reader")
         yield StatusLine(id="status")
 
@@ -250,6 +252,22 @@ class ReaderApp(App[int]):
         listing.empty_text = "No results." if source.query is not None else "No articles."
         listing.load(total, {page: rows}, cursor=index, scroll=scroll)
         self.query_one("#list-title", Static).update(f"{clean_line(source.label)} · {total}")
+        self.query_one("#snippet", Static).display = source.query is not None
+        self.show_snippet()
+
+    @on(ArticleList.Highlighted)
+    def show_snippet(self) -> None:
+        """In search results, the highlighted result's snippet with the matches marked."""
+        if self.source.query is None:
+            return
+        row = self.articles.current
+        text = Text()
+        if row is not None:
+            snippet, spans = self.service.snippet(row)
+            text = Text(strip_controls(snippet), style="italic")
+            for start, end in spans:
+                text.stylize("bold reverse", start, end)
+        self.query_one("#snippet", Static).update(text)
 
     @on(ArticleList.NeedPage)
     def need_page(self, message: ArticleList.NeedPage) -> None:
@@ -317,12 +335,24 @@ class ReaderApp(App[int]):
     async def load_article(self, article_id: int, scroll: float = 0.0, focus: str | None = None,
                            mark_read: bool = True) -> None:
         view = await self.service.article(article_id, mark_read=mark_read)
-        await self.reader.show(view, scroll)
+        if scroll:
+            # Back to a place: "More on this story" is there before the scroll position
+            # is restored, so a position inside it is found again.
+            await self.reader.show(view, scroll, await self.service.similar(article_id))
+        else:
+            await self.reader.show(view, scroll)
+            if not self.reader.similar:
+                self.load_similar(article_id)
         self.articles.update_row(view.id, read=view.read, starred=view.starred)
         if focus is not None:
             self.focus_pane(focus)
         if mark_read:
             self.load_feeds()
+
+    @work(exclusive=True, group="similar", exit_on_error=False)
+    async def load_similar(self, article_id: int) -> None:
+        """Fill "More on this story" once the article is on screen."""
+        await self.reader.show_similar(article_id, await self.service.similar(article_id))
 
     def _restore(self, entry: Entry) -> None:
         if entry.article_id is not None:
@@ -351,18 +381,22 @@ class ReaderApp(App[int]):
             self._restore(entry)
 
     def action_follow_related(self, number: int) -> None:
+        """Follow link `number`: the related articles first, then "More on this story"."""
         links = self.reader.related
-        if not 1 <= number <= len(links):
-            self.notify(f"No related link {number}." if links else "No related links here.")
-            return
-        link = links[number - 1]
-        if link.article_id is not None:
-            self.visit_article(link.article_id)
+        similar = self.reader.similar
+        if 1 <= number <= len(links):
+            link = links[number - 1]
+            if link.article_id is not None:
+                self.visit_article(link.article_id)
+            else:
+                self.fetch_and_open(link.url)
+        elif 1 <= number - len(links) <= len(similar):
+            self.visit_article(similar[number - len(links) - 1].id)
         else:
-            self.fetch_and_open(link.url)
+            self.notify(f"No link {number}." if links or similar else "No links here.")
 
-    @on(RelatedItem.Followed)
-    def related_followed(self, message: RelatedItem.Followed) -> None:
+    @on(LinkItem.Followed)
+    def related_followed(self, message: LinkItem.Followed) -> None:
         self.action_follow_related(message.number)
 
     @work(exclusive=True, group="fetch", exit_on_error=False)

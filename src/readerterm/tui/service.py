@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import TypeVar
 
-from readerterm.library import ArticleView, Filters, Library, RefreshReport
+from readerterm.library import ArticleView, BadInput, Filters, Library, RefreshReport, Similar
 from readerterm.models import ArticleRow, FeedRow
 
 T = TypeVar("T")
@@ -72,6 +72,7 @@ class Service:
         self.lib = lib
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readerterm-db")
         self._results: dict[str, list[ArticleRow]] = {}
+        self._spans: dict[int, tuple[tuple[int, int], ...]] = {}
 
     async def _run(self, fn: Callable[[], T]) -> T:
         loop = asyncio.get_running_loop()
@@ -86,9 +87,14 @@ class Service:
 
     async def search(self, query: str) -> int:
         """Run a search (raises SearchError); its results are then paged like a list."""
-        rows = await self._run(partial(self.lib.search, query, Filters(), SEARCH_LIMIT))
-        self._results[query] = rows
-        return len(rows)
+        hits = await self._run(partial(self.lib.search_hits, query, Filters(), SEARCH_LIMIT))
+        self._results[query] = [hit.row for hit in hits]
+        self._spans.update((hit.row.id, hit.spans) for hit in hits)
+        return len(hits)
+
+    def snippet(self, row: ArticleRow) -> tuple[str, tuple[tuple[int, int], ...]]:
+        """A search result's snippet and the spans of its matched words."""
+        return row.snippet, self._spans.get(row.id, ())
 
     async def count(self, source: ListSource) -> int:
         if source.query is not None:
@@ -168,6 +174,16 @@ class Service:
     async def article(self, article_id: int, *, mark_read: bool = True) -> ArticleView:
         """The article (raises BadInput if gone), marked read unless told not to."""
         return await self._run(partial(self._open, article_id, mark_read))
+
+    async def similar(self, article_id: int) -> list[Similar]:
+        """"More on this story" for the article (empty if it has gone)."""
+        return await self._run(partial(self._similar, article_id))
+
+    def _similar(self, article_id: int) -> list[Similar]:
+        try:
+            return self.lib.similar(article_id)
+        except BadInput:
+            return []
 
     async def mark(self, article_id: int, *, read: bool | None = None,
                    starred: bool | None = None) -> None:

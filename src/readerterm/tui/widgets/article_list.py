@@ -72,6 +72,9 @@ class ArticleList(ScrollView, can_focus=True):
         generation: int
         page: int
 
+    class Highlighted(Message):
+        """The cursor moved (or the list changed under it)."""
+
     @dataclass
     class Selected(Message):
         """The user opened the row at `index`."""
@@ -159,6 +162,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.cursor = max(0, min(index, self.total - 1))
         self._keep_cursor_visible()
         self.refresh()
+        self.post_message(self.Highlighted())
 
     def _keep_cursor_visible(self) -> None:
         height = max(1, self.scrollable_content_region.height)

@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from readerterm.library import ArticleView
+from readerterm.library import ArticleView, Similar
 from readerterm.models import Block, Image, RelatedLink
 from readerterm.safety import clean_line, strip_controls
 from readerterm.tui.ages import long_date
@@ -72,8 +72,8 @@ def source_of(url: str) -> str:
     return host.removeprefix("www.")
 
 
-class RelatedItem(Static, can_focus=True):
-    """Related link number `number`; enter or a click follows it."""
+class LinkItem(Static, can_focus=True):
+    """Link number `number` in the reader; enter or a click follows it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [pane_binding("open", "follow")]
 
@@ -81,17 +81,16 @@ class RelatedItem(Static, can_focus=True):
     class Followed(Message):
         number: int
 
-    def __init__(self, number: int, link: RelatedLink) -> None:
+    def __init__(self, number: int, title: str, meta: list[str], note: str = "") -> None:
         text = Text(f"{number}. ", style="bold")
-        text.append(clean_line(link.title) or clean_line(link.url), style="underline")
-        meta = [x for x in (clean_line(link.author, 100), source_of(link.url)) if x]
+        text.append(title, style="underline")
+        meta = [m for m in meta if m]
         if meta:
             text.append("\n   " + " · ".join(meta), style="dim")
-        if link.article_id is None:
-            text.append("  (not cached: fetched when followed)", style="dim italic")
+        if note:
+            text.append(f"  ({note})", style="dim italic")
         super().__init__(text, markup=False, classes="related-link")
         self.number = number
-        self.link = link
 
     def action_follow(self) -> None:
         self.post_message(self.Followed(self.number))
@@ -99,6 +98,27 @@ class RelatedItem(Static, can_focus=True):
     def on_click(self, event: events.Click) -> None:
         event.stop()
         self.action_follow()
+
+
+class RelatedItem(LinkItem):
+    """A publisher's related link."""
+
+    def __init__(self, number: int, link: RelatedLink) -> None:
+        super().__init__(number, clean_line(link.title) or clean_line(link.url),
+                         [clean_line(link.author, 100), source_of(link.url)],
+                         "" if link.article_id is not None
+                         else "not cached: fetched when followed")
+        self.link = link
+
+
+class SimilarItem(LinkItem):
+    """An article from the cache on the same story or subject."""
+
+    def __init__(self, number: int, similar: Similar) -> None:
+        feeds = ", ".join(clean_line(f, 60) for f in (similar.feed, *similar.also_in))
+        super().__init__(number, clean_line(similar.title) or "(untitled)",
+                         [feeds, long_date(similar.published)])
+        self.similar = similar
 
 
 class ReaderPane(VerticalScroll, can_focus=True):
@@ -112,6 +132,7 @@ class ReaderPane(VerticalScroll, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.view: ArticleView | None = None
+        self.similar: tuple[Similar, ...] = ()
 
     def compose_placeholder(self) -> list[Widget]:
         return [Static(Text("Open an article with enter.", style="dim"), classes="note")]
@@ -122,6 +143,25 @@ class ReaderPane(VerticalScroll, can_focus=True):
     @property
     def related(self) -> tuple[RelatedLink, ...]:
         return self.view.related if self.view else ()
+
+    async def show_similar(self, article_id: int, similar: list[Similar]) -> None:
+        """Add "More on this story" under the related links, numbered after them."""
+        if self.view is None or self.view.id != article_id:
+            return
+        await self.query(".similar").remove()
+        linked = {link.article_id for link in self.related} | {article_id}
+        similar = [item for item in similar if item.id not in linked]
+        self.similar = tuple(similar)
+        if not similar:
+            return
+        first = len(self.related) + 1
+        widgets: list[Widget] = [Static(Text("More on this story"),
+                                        classes="related-heading similar")]
+        for n, item in enumerate(similar, first):
+            widget = SimilarItem(n, item)
+            widget.add_class("similar")
+            widgets.append(widget)
+        await self.mount_all(widgets)
 
     def widgets_for(self, view: ArticleView) -> list[Widget]:
         doc = view.document
@@ -164,13 +204,19 @@ class ReaderPane(VerticalScroll, can_focus=True):
             out.extend(RelatedItem(n, link) for n, link in enumerate(doc.related, 1))
         return out
 
-    async def show(self, view: ArticleView, scroll: float = 0.0) -> None:
-        """Replace the content with `view`, then scroll to `scroll`."""
+    async def show(self, view: ArticleView, scroll: float = 0.0,
+                   similar: list[Similar] | None = None) -> None:
+        """Replace the content with `view` (and its "More on this story" when given, else
+        the one it had), then scroll to `scroll`."""
         same = self.view is not None and self.view.id == view.id
-        keep_focus = same and isinstance(self.screen.focused, RelatedItem)
+        keep_focus = same and isinstance(self.screen.focused, LinkItem)
+        if similar is None:
+            similar = list(self.similar) if same else []
         self.view = view
+        self.similar = ()
         await self.remove_children()
         await self.mount_all(self.widgets_for(view))
+        await self.show_similar(view.id, similar)
         if keep_focus:
             self.focus()
 
