@@ -10,8 +10,9 @@ For one article:
    days around the article's date; older coverage is kept, lower).
 4. Same-story coverage (high similarity, within the window) from other feeds first, then
    the rest by score.
-5. Near-duplicates, the same wire story carried by two feeds (Jaccard of word
-   3-shingles >= DUPLICATE), are collapsed into one entry naming every feed.
+5. Near-duplicates, the same wire story carried by two feeds (term cosine >= COPY_COSINE
+   and Jaccard of word 3-shingles >= DUPLICATE), are collapsed into one entry naming
+   every feed.
 
 Nothing is precomputed at start-up: the per-article terms are written by the store
 with the article, and FTS5 keeps the document frequencies.
@@ -30,13 +31,16 @@ from typing import Any
 from readerterm.store.cache import Store
 from readerterm.store.sig import decode_terms, resemblance, shingles
 
-QUERY_TERMS = 14
-CANDIDATES = 60
+QUERY_TERMS = 10
+QUERY_MAX_DF = 0.02  # terms in more of the cache than this share (and 50 articles) only rerank
+CANDIDATES = 40
 WINDOW_DAYS = 3.0
 RECENCY_FLOOR = 0.6  # an article far outside the window keeps this share of its score
 SAME_STORY = 0.22  # cosine (recency applied) from which two articles tell the same story
 DUPLICATE = 0.5  # shingle Jaccard from which two texts are copies of one story
+COPY_COSINE = 0.7  # copies have nearly the same terms: only then are shingles compared
 _DF_TTL = 30.0  # seconds a document count is trusted before it is read again
+_TF = [0.0] + [1.0 + math.log(n) for n in range(1, 64)]  # 1 + log(tf), tabled
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,8 @@ class _Candidate:
     published: str
     url: str | None
     terms: dict[str, int]
+    vector: dict[str, float] = field(default_factory=dict)
+    norm: float = 1.0
     cosine: float = 0.0
     score: float = 0.0
     same_story: bool = False
@@ -99,7 +105,7 @@ class SimilarFinder:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._lock = threading.Lock()
-        self._df: dict[str, int] = {}
+        self._df: dict[str, tuple[float, int]] = {}
         self._docs = 0
         self._docs_at = -_DF_TTL
         self._df_docs = 0
@@ -118,7 +124,8 @@ class SimilarFinder:
                     self._df_docs = self._docs
         return self._docs
 
-    def _frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+    def _idf(self, terms: Iterable[str], docs: int) -> dict[str, tuple[float, int]]:
+        """(idf, document frequency) of each term, from the cache of them or FTS5's vocabulary."""
         known = self._df
         missing = [t for t in set(terms) if t not in known]
         found: dict[str, int] = {}
@@ -129,18 +136,16 @@ class SimilarFinder:
                 f"SELECT term, doc FROM articles_vocab WHERE term IN ({marks})", chunk))
         with self._lock:
             for term in missing:
-                known[term] = int(found.get(term, 0))
+                n = max(int(found.get(term, 0)), 1)
+                known[term] = (math.log(1.0 + (docs - n + 0.5) / (n + 0.5)), n)
             if len(known) > 500_000:
                 self._df = {}
         return known
 
-    def _vector(self, terms: dict[str, int], df: dict[str, int], docs: int) -> dict[str, float]:
-        out: dict[str, float] = {}
-        for term, count in terms.items():
-            n = max(df.get(term, 0), 1)
-            idf = math.log(1.0 + (docs - n + 0.5) / (n + 0.5))
-            out[term] = (1.0 + math.log(count)) * idf
-        return out
+    @staticmethod
+    def _vector(terms: dict[str, int], idf: dict[str, tuple[float, int]]) -> dict[str, float]:
+        return {t: _TF[c] * idf[t][0] if c < len(_TF) else (1.0 + math.log(c)) * idf[t][0]
+                for t, c in terms.items()}
 
     # -- the query ---------------------------------------------------------------------
     def similar(self, article_id: int, limit: int = 10) -> list[Similar]:
@@ -158,10 +163,14 @@ class SimilarFinder:
         if not terms:
             return []
         docs = self._doc_count()
-        df = self._frequencies(terms)
-        vector = self._vector(terms, df, docs)
-        wanted = sorted((t for t in vector if df.get(t, 0) >= 2), key=vector.__getitem__,
-                        reverse=True)[:QUERY_TERMS]
+        idf = self._idf(terms, docs)
+        vector = self._vector(terms, idf)
+        cap = max(50.0, QUERY_MAX_DF * docs)
+        usable = sorted((t for t in vector if idf[t][1] >= 2), key=vector.__getitem__,
+                        reverse=True)
+        wanted = [t for t in usable if idf[t][1] <= cap][:QUERY_TERMS]
+        if len(wanted) < 3:  # an article of common words only: take them all the same
+            wanted = usable[:QUERY_TERMS]
         if not wanted:
             return []
         query = " OR ".join(f'"{t}"' for t in wanted)
@@ -172,13 +181,14 @@ class SimilarFinder:
         candidates = self._candidates(ids, url)
         if not candidates:
             return []
-        df = self._frequencies(t for c in candidates for t in c.terms)
+        idf = self._idf((t for c in candidates for t in c.terms), docs)
         norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
         when = _when(published)
         for cand in candidates:
-            other = self._vector(cand.terms, df, docs)
+            other = cand.vector = self._vector(cand.terms, idf)
+            cand.norm = math.sqrt(sum(w * w for w in other.values())) or 1.0
             dot = sum(w * other[t] for t, w in vector.items() if t in other)
-            cand.cosine = dot / (norm * (math.sqrt(sum(w * w for w in other.values())) or 1.0))
+            cand.cosine = dot / (norm * cand.norm)
             days = abs(_when(cand.published) - when) / 86400.0
             recency = 1.0 / (1.0 + (days / WINDOW_DAYS) ** 2)
             cand.score = cand.cosine * (RECENCY_FLOOR + (1.0 - RECENCY_FLOOR) * recency)
@@ -211,15 +221,13 @@ class SimilarFinder:
                 cache[aid] = shingles(found[0] or "") if found else frozenset()
             return cache[aid]
 
-        own = text_of(article_id)
         kept: list[_Candidate] = []
         for cand in ranked:
             if len(kept) >= limit:
                 break
-            mine = text_of(cand.id)
             for first in kept:
-                if _close(first.cosine, cand.cosine) and (
-                        resemblance(text_of(first.id), mine) >= DUPLICATE):
+                if _cosine(first, cand) >= COPY_COSINE and (
+                        resemblance(text_of(first.id), text_of(cand.id)) >= DUPLICATE):
                     if cand.feed != first.feed and cand.feed not in (n for _, n in first.also):
                         first.also.append((cand.id, cand.feed))
                     break
@@ -229,10 +237,12 @@ class SimilarFinder:
                         published=c.published, also_in=tuple(n for _, n in c.also),
                         also_ids=tuple(i for i, _ in c.also), feed_id=c.feed_id, url=c.url,
                         same_story=c.same_story,
-                        duplicate=resemblance(own, text_of(c.id)) >= DUPLICATE)
+                        duplicate=c.cosine >= COPY_COSINE and resemblance(
+                            text_of(article_id), text_of(c.id)) >= DUPLICATE)
                 for c in kept]
 
 
-def _close(a: float, b: float) -> bool:
-    """Copies of one text are about as similar to a third: skip the shingle test else."""
-    return abs(a - b) <= 0.25
+def _cosine(a: _Candidate, b: _Candidate) -> float:
+    small, large = (a.vector, b.vector) if len(a.vector) <= len(b.vector) else (b.vector,
+                                                                                 a.vector)
+    return sum(w * large[t] for t, w in small.items() if t in large) / (a.norm * b.norm)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from readerterm.models import ArticleRow, FeedRow, ParsedEntry, ParsedFeed
+from readerterm.store import sig as _sig
 from readerterm.store.schema import migrate
 from readerterm.store.sig import signature
 
@@ -99,6 +100,23 @@ def index_similar(conn: sqlite3.Connection, article_id: int, title: str, body: s
     """Keep the similar-articles index in step with articles_fts (call after each insert)."""
     conn.execute("INSERT OR REPLACE INTO article_sig (article_id, terms) VALUES (?, ?)",
                  (article_id, signature(title, body)))
+
+
+_ENTRY_COLUMNS = ("url", "title", "author", "section", "summary_html", "content_html",
+                  "lead_image", "enclosures", "feed_related", "digest")
+_ROWS_PER_INSERT = 60  # 60 rows x 16 columns stays under SQLite's oldest limit of 999 values
+
+
+def _insert_many(conn: sqlite3.Connection, table: str, columns: Sequence[str],
+                 rows: Sequence[Sequence[Any]], *, replace: bool = False) -> None:
+    """INSERT rows with one statement per _ROWS_PER_INSERT rows (one step, one GIL release)."""
+    head = (f"INSERT {'OR REPLACE ' if replace else ''}INTO {table} ({', '.join(columns)}) "
+            "VALUES ")
+    one = "(" + ", ".join("?" * len(columns)) + ")"
+    for start in range(0, len(rows), _ROWS_PER_INSERT):
+        chunk = rows[start:start + _ROWS_PER_INSERT]
+        conn.execute(head + ", ".join([one] * len(chunk)),
+                     [value for row in chunk for value in row])
 
 
 def _article_row(row: Sequence[Any], snippet: str = "") -> ArticleRow:
@@ -234,52 +252,62 @@ class Store:
     # -- articles ----------------------------------------------------------------------
     def store_feed(self, feed_id: int, parsed: ParsedFeed, *, etag: str | None,
                    last_modified: str | None, now: datetime, body_text: Any,
-                   want_document: Any, keep_days: int, keep_per_feed: int) -> list[int]:
+                   want_document: Any, keep_days: int, keep_per_feed: int,
+                   signature: Any = None) -> list[int]:
         """Upsert a parsed feed's entries in one transaction; returns the new article ids.
 
         `body_text(entry) -> str` gives the searchable text; `want_document(entry) -> bool`
-        says whether the article page should be fetched. Read and starred flags and an
-        extracted document are never touched by a refresh.
+        says whether the article page should be fetched; `signature(entry) -> str`, when
+        given, the similar-articles terms (`sig.signature(title, body_text)`, which is
+        computed here otherwise). Read and starred flags and an extracted document are
+        never touched by a refresh.
+
+        New articles go in with one multi-row INSERT per table, not one statement per
+        row: every statement releases and retakes the GIL, and a refresh's writer thread
+        shares it with the event loop, so each row cost a wait of up to the switch
+        interval (a 200-feed first refresh spent most of its time there).
         """
         stamp = iso(now)
         new_ids: list[int] = []
+        rows: list[tuple[Any, ...]] = []
+        indexed: list[tuple[int, str, str, str | None]] = []  # (id, title, text, signature)
         with self.write() as conn:
             known = {g: (i, d) for g, i, d in conn.execute(
                 "SELECT guid, id, digest FROM articles WHERE feed_id = ?", (feed_id,))}
+            next_id = int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM articles")
+                          .fetchone()[0]) + 1
             for entry in parsed.entries:
                 digest = entry_digest(entry)
                 old = known.get(entry.guid)
                 if old is not None and old[1] == digest:
                     continue
-                values = {
-                    "url": entry.link, "title": entry.title, "author": entry.author,
-                    "section": entry.section, "summary_html": entry.summary_html,
-                    "content_html": entry.content_html,
-                    "lead_image": json.dumps(entry.lead_image.to_dict())
-                    if entry.lead_image else None,
-                    "enclosures": json.dumps([e.__dict__ for e in entry.enclosures])
+                values = (
+                    entry.link, entry.title, entry.author, entry.section, entry.summary_html,
+                    # an RSS item's only description is both: kept once (the reader shows
+                    # the longer of the two)
+                    "" if entry.content_html == entry.summary_html else entry.content_html,
+                    json.dumps(entry.lead_image.to_dict()) if entry.lead_image else None,
+                    json.dumps([e.__dict__ for e in entry.enclosures])
                     if entry.enclosures else None,
-                    "feed_related": json.dumps([r.to_dict() for r in entry.related])
-                    if entry.related else None,
-                    "digest": digest,
-                }
+                    json.dumps([r.to_dict() for r in entry.related]) if entry.related else None,
+                    digest,
+                )
                 text = body_text(entry)
+                terms = signature(entry) if signature is not None else None
                 if old is None:
+                    # INTEGER PRIMARY KEY picks MAX(id) + 1 itself; naming it inside this
+                    # IMMEDIATE transaction gives the same ids without a statement per row.
+                    article_id = next_id
+                    next_id += 1
                     published = iso(entry.published) if entry.published else stamp
-                    cur = conn.execute(
-                        "INSERT INTO articles (feed_id, guid, published, first_seen, doc_status, "
-                        + ", ".join(values) + ") VALUES (?, ?, ?, ?, ?, "
-                        + ", ".join("?" * len(values)) + ")",
-                        (feed_id, entry.guid, published, stamp,
-                         "wanted" if want_document(entry) else "none", *values.values()),
-                    )
-                    article_id = int(cur.lastrowid or 0)
+                    rows.append((article_id, feed_id, entry.guid, published, stamp,
+                                 "wanted" if want_document(entry) else "none", *values))
                     new_ids.append(article_id)
                     known[entry.guid] = (article_id, digest)
                 else:
                     article_id = old[0]
-                    sets = ", ".join(f"{k} = ?" for k in values)
-                    args = list(values.values())
+                    sets = ", ".join(f"{k} = ?" for k in _ENTRY_COLUMNS)
+                    args = list(values)
                     if entry.published:
                         sets += ", published = ?"
                         args.append(iso(entry.published))
@@ -289,9 +317,14 @@ class Store:
                     if has_doc:
                         continue  # the extracted page stays the searchable text
                     conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
-                conn.execute("INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-                             (article_id, entry.title, text))
-                index_similar(conn, article_id, entry.title, text)
+                indexed.append((article_id, entry.title, text, terms))
+            _insert_many(conn, "articles", ("id", "feed_id", "guid", "published", "first_seen",
+                                            "doc_status", *_ENTRY_COLUMNS), rows)
+            _insert_many(conn, "articles_fts", ("rowid", "title", "body"),
+                         [(i, title, text) for i, title, text, _ in indexed])
+            _insert_many(conn, "article_sig", ("article_id", "terms"),
+                         [(i, terms if terms is not None else _sig.signature(title, text))
+                          for i, title, text, terms in indexed], replace=True)
             feed_title = parsed.title
             conn.execute(
                 "UPDATE feeds SET status = 'ok', error = NULL, error_status = NULL, "
@@ -460,8 +493,8 @@ class Store:
             f"SELECT {_ARTICLE_COLUMNS}, snippet(articles_fts, -1, ?, ?, '…', 16) "
             "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
             "JOIN feeds f ON f.id = a.feed_id "
-            f"WHERE articles_fts MATCH ? AND {where} "
-            "ORDER BY bm25(articles_fts, 5.0, 1.0) LIMIT ?"
+            f"WHERE articles_fts MATCH ? AND rank MATCH 'bm25(5.0, 1.0)' AND {where} "
+            "ORDER BY rank LIMIT ?"  # FTS5 sorts: snippets are made for the LIMIT rows only
         )
         try:
             rows = self.conn.execute(sql, (*marks, query, *args, limit)).fetchall()

@@ -21,7 +21,7 @@ def _similar_index(conn: sqlite3.Connection) -> None:
     conn.execute(
         "CREATE TABLE article_sig ("
         " article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,"
-        " terms TEXT NOT NULL)")     # "term:count term:count ..." (sig.encode_terms)
+        " terms TEXT NOT NULL)")     # "term count term count ..." (sig.encode_terms)
     conn.execute("CREATE VIRTUAL TABLE articles_vocab USING fts5vocab(articles_fts, 'row')")
     rows = conn.execute("SELECT f.rowid, f.title, f.body FROM articles_fts f "
                         "JOIN articles a ON a.id = f.rowid")

@@ -80,16 +80,13 @@ def term_counts(title: str, body: str) -> dict[str, int]:
 
 
 def encode_terms(terms: dict[str, int]) -> str:
-    return " ".join(f"{t}:{n}" for t, n in terms.items())
+    """"term count term count ..." (terms never hold spaces)."""
+    return " ".join(f"{t} {n}" for t, n in terms.items())
 
 
 def decode_terms(text: str) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for pair in text.split():
-        term, _, count = pair.rpartition(":")
-        if term:
-            out[term] = int(count or 1)
-    return out
+    parts = text.split()
+    return dict(zip(parts[::2], map(int, parts[1::2]), strict=False))
 
 
 def shingles(text: str) -> frozenset[tuple[str, ...]]:
