@@ -285,7 +285,11 @@ class ReaderApp(App[int]):
 
     @work(exclusive=True, group="step", exit_on_error=False)
     async def action_step_unread(self, step: int) -> None:
-        found = await self.service.step_unread(self.source, self.articles.cursor, step)
+        start = self.articles.cursor
+        row, view = self.articles.current, self.reader.view
+        if row is not None and not row.read and (view is None or view.id != row.id):
+            start -= step  # the highlighted article, unread and not open, comes first
+        found = await self.service.step_unread(self.source, start, step)
         if found is None:
             self.notify("No more unread articles." if step > 0 else "No unread article above.")
             return
