@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import same_story
-from conftest import FeedServer
+from conftest import FeedServer, rss
 from readerterm import paths
 from readerterm.cli import main
 from readerterm.config import FeedEntry, Section, save_sections
@@ -186,3 +186,27 @@ def test_show_lists_more_on_this_story(lib: Library, capsys: pytest.CaptureFixtu
     text = " ".join(capsys.readouterr().out.split())
     assert "More on this story" in text
     assert "— Harbour Wire, Coastline Daily" in text or "— Coastline Daily, Harbour Wire" in text
+
+
+def test_articles_sharing_only_common_words_are_not_listed(home: Path,
+                                                           server: FeedServer) -> None:
+    # Unrelated local stories: the tram depot shares "river" with the goats and "mill"
+    # with the bakery (cosine about 0.03 and 0.01), which is not "more on this story".
+    server.serve("/a.xml", rss("A", [
+        ("1", "Council approves the new tram depot by the river", "The council voted for "
+         "the tram depot beside the river after a long debate about noise, parking and "
+         "the cost of the land near the old mill."),
+        ("2", "Goats return to the high pastures", "Shepherds drove the goats up to the "
+         "summer pastures, where the grass came late after a cold and wet spring; the "
+         "river was too high to ford."),
+        ("3", "Library extends its opening hours", "The central library will open until "
+         "nine on weekdays from March, after readers asked for evening hours."),
+        ("4", "Bakery wins regional bread prize", "A family bakery on Mill Lane won the "
+         "regional prize for its rye loaf, baked in a wood oven since 1952."),
+        ("5", "Chess club moves to the town hall", "The chess club, which has met in a pub "
+         "for forty years, will play in the town hall from next month."),
+    ]))
+    library = open_library(home, {"News": [server.url("/a.xml")]})
+    asyncio.run(library.refresh(fulltext=False))
+    assert {row.title: library.similar(row.id) for row in library.articles()} == {
+        row.title: [] for row in library.articles()}

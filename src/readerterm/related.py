@@ -9,7 +9,7 @@ For one article:
 3. Rerank: cosine of the tf-idf term vectors, times a recency factor (a window of a few
    days around the article's date; older coverage is kept, lower).
 4. Same-story coverage (high similarity, within the window) from other feeds first, then
-   the rest by score.
+   the rest by score; articles below MIN_SCORE (common words only) are left out.
 5. Near-duplicates, the same wire story carried by two feeds (term cosine >= COPY_COSINE
    and Jaccard of word 3-shingles >= DUPLICATE), are collapsed into one entry naming
    every feed.
@@ -36,6 +36,7 @@ QUERY_MAX_DF = 0.02  # terms in more of the cache than this share (and 50 articl
 CANDIDATES = 40
 WINDOW_DAYS = 3.0
 RECENCY_FLOOR = 0.6  # an article far outside the window keeps this share of its score
+MIN_SCORE = 0.04  # below this two articles share only common words: not "more on this story"
 SAME_STORY = 0.22  # cosine (recency applied) from which two articles tell the same story
 DUPLICATE = 0.5  # shingle Jaccard from which two texts are copies of one story
 COPY_COSINE = 0.7  # copies have nearly the same terms: only then are shingles compared
@@ -193,6 +194,7 @@ class SimilarFinder:
             recency = 1.0 / (1.0 + (days / WINDOW_DAYS) ** 2)
             cand.score = cand.cosine * (RECENCY_FLOOR + (1.0 - RECENCY_FLOOR) * recency)
             cand.same_story = cand.score >= SAME_STORY and days <= 2 * WINDOW_DAYS
+        candidates = [c for c in candidates if c.score >= MIN_SCORE]
         candidates.sort(key=lambda c: (not (c.same_story and c.feed_id != feed_id), -c.score))
         return self._collapse(article_id, candidates, limit)
 
