@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from conftest import FeedServer
+from readerterm import paths
 from readerterm.cli import main
-from readerterm.library import FetchFailed
+from readerterm.config import FeedEntry, Section, save_sections
+from readerterm.library import FetchFailed, Library
 from test_refresh import open_library
 
 BRIDGE = "Bridge approved by the council"
@@ -162,3 +164,25 @@ def test_extract_command_json_lines(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert first["related"] == [{"title": TRAMS, "url": "https://x.org/t",
                                  "author": "Jo"}]
     assert "error" in json.loads(lines[1]) and "error" in json.loads(lines[2])
+
+
+def test_page_fetching_can_be_turned_off_per_feed_and_globally(
+        home: Path, site: FeedServer) -> None:
+    p = paths.resolve({"READERTERM_HOME": str(home)})
+    save_sections(p.config_dir / "feeds.toml", [
+        Section("City", (FeedEntry(site.url("/feed.xml"), fulltext=False),))])
+    lib = Library.open(p)
+    report = asyncio.run(lib.refresh())
+    assert report.new_articles == 2 and report.pages_fetched == 0
+    assert "/bridge.html" not in site.hits
+    assert lib.article(lib.articles()[0].id).fulltext == "feed"
+
+    home2 = home.parent / "home2"
+    p2 = paths.resolve({"READERTERM_HOME": str(home2)})
+    p2.config_dir.mkdir(parents=True)
+    p2.config_file.write_text("[fulltext]\nenabled = false\n")
+    save_sections(p2.config_dir / "feeds.toml",
+                  [Section("City", (FeedEntry(site.url("/feed.xml")),))])
+    report = asyncio.run(Library.open(p2).refresh())
+    assert report.new_articles == 2 and report.pages_fetched == 0
+    assert "/bridge.html" not in site.hits

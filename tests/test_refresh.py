@@ -123,3 +123,21 @@ def test_offline_reads_come_from_the_cache(home: Path, server: FeedServer) -> No
     view = lib.article(rows[0].id)
     assert "Diplomats stay in Kabul" in view.document.body_text
     assert lib.feeds()[0].error
+
+
+def test_retention_keeps_the_newest_per_feed_and_every_starred_article(
+        home: Path, server: FeedServer) -> None:
+    config = home / "config/config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("[retention]\ndays = 1\nper_feed = 2\n")
+    items = [(f"g{i}", f"Story {i}", "old news") for i in range(5)]  # June 2026: old
+    url = server.serve("/f.xml", rss("Feed", items))
+    lib = open_library(home, {"News": [url]})
+    refresh(lib)
+    assert [r.title for r in lib.articles()] == ["Story 4", "Story 3"]
+    lib.mark(lib.articles()[1].id, starred=True)  # Story 3
+    server.serve("/f.xml", rss("Feed", [*items, ("g5", "Story 5", "x"), ("g6", "Story 6", "y")]))
+    refresh(lib)
+    # The two newest stay, and the starred Story 3 stays for ever.
+    assert [r.title for r in lib.articles()] == ["Story 6", "Story 5", "Story 3"]
+    assert [r.title for r in lib.search("old")] == ["Story 3"]  # the index follows
