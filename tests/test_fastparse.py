@@ -6,14 +6,16 @@ entry, the same guid, title, link, author, date, categories, enclosures, lead im
 related links, and the same text for summary and content (the HTML itself differs on
 purpose: the fast path keeps the feed's HTML, feedparser's is sanitized; both are only
 shown through htmlblocks). Plus: the fast HTML walk gives htmlblocks' blocks, the
-refresh's one-walk digest agrees with html_to_text and is_full_story, and the benchmark
-feed server answers 304 to a matching ETag.
+refresh's one-walk digest (_htmldigest) agrees with html_to_text, is_full_story and the
+first figure, the similar-index tokenizer's ASCII shortcut gives the regex's tokens, and
+the benchmark feed server answers 304 to a matching ETag.
 """
 
 from __future__ import annotations
 
 import asyncio
 import importlib.util
+import re
 import sys
 import threading
 import urllib.request
@@ -27,11 +29,13 @@ import pytest
 
 from readerterm.extract import is_full_story
 from readerterm.feeds import parse as parse_mod
+from readerterm.feeds._htmldigest import html_digest
 from readerterm.feeds.fastparse import html_blocks, parse_fast
 from readerterm.feeds.parse import NotAFeed
 from readerterm.htmlblocks import html_to_blocks, html_to_text
 from readerterm.library import _digest_entry
 from readerterm.models import ParsedFeed
+from readerterm.store.sig import words as sig_words
 
 ROOT = Path(__file__).resolve().parent.parent
 FEEDS = ROOT / "tests" / "data" / "feeds"
@@ -145,6 +149,47 @@ def test_refresh_digest_agrees_with_html_to_text_and_is_full_story(
                 text, full = _digest_entry(entry, words, URL)
                 assert text == html_to_text(longer)
                 assert full == is_full_story(longer, words), (path.name, entry.guid)
+
+
+TRICKY = [
+    "<p>one<br>two</p><ul><li>a<br>b</li><li><p>c</p><ul><li>nested</li></ul>d</li></ul>tail",
+    "<figure><img src='/i.jpg' alt='A'><figcaption>Cap. <span class='credit'>Photo: X"
+    "</span></figcaption></figure><p>after</p><img src='javascript:x'><img src='/b.png'>",
+    "<figure><figcaption>Photograph: Someone/Agency</figcaption></figure><p>x</p>",
+    "<pre>  code\n  <b>kept</b>\n</pre><blockquote><p>q1</p>q2</blockquote><h2>H</h2>",
+    "<div>text<script>bad()</script><style>p{}</style> more<form><p>no</p></form></div>",
+    "<ol><li>x</li></ol><ul></ul><li>stray</li><p>end</p><ul><li>unclosed",
+    "<table><tr><td>a</td><td>b</td></tr></table><section><p>Read more</p></section>",
+    "<p>" + "word " * 300 + "</p><p>Continue reading &raquo;</p>",
+    "<p>" + "word " * 300 + "</p><p>" + "more " * 10 + "</p>",
+    "<svg><p>in svg</p></svg><p>Caf\u00e9 \u202e bidi</p><img data-src='https://e.example/d.jpg'>",
+]
+
+
+def test_refresh_digest_equals_the_walker_on_every_fragment(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """_htmldigest (what a refresh reads) gives htmlblocks' text, full-story decision and
+    first figure on every fixture fragment and on markup chosen to hit each rule."""
+    count = 0
+    for html in [*fragments(monkeypatch), *TRICKY]:
+        digest = html_digest(html, URL)
+        blocks = html_to_blocks(html, URL)
+        assert digest.text == html_to_text(html), html[:200]
+        figures = [b.image for b in blocks if b.kind == "figure" and b.image and b.image.src]
+        assert digest.figure == (figures[0] if figures else None), html[:200]
+        assert digest.flat == " ".join(digest.text.split())
+        for words in (250, 40, 3):
+            assert digest.full_story(words) == is_full_story(html, words), html[:200]
+        count += 1
+    assert count > 500
+
+
+def test_ascii_tokens_are_the_regex_tokens() -> None:
+    """sig.words splits ASCII text with str.translate: the same tokens as FTS5's rule."""
+    samples = [p.read_bytes().decode("ascii", "ignore") for p in FEED_FILES[:40]]
+    samples += ["a_b c-d e'f 9x x9 __ a..b\tTAB\nNL", "", "___", "ABC def 123 4_5"]
+    for text in samples:
+        assert sig_words(text) == re.findall(r"[^\W_]+", text.lower()), text[:100]
 
 
 def test_deep_html_falls_back_to_the_streaming_walker() -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -35,7 +34,7 @@ from readerterm.config import (
     save_sections,
     write_default_settings,
 )
-from readerterm.feeds.fastparse import cached_blocks, clear_cache
+from readerterm.feeds.bodies import Parsed, digest_entry, parse_body, warm
 from readerterm.feeds.parse import NotAFeed, parse_feed
 from readerterm.htmlblocks import html_to_blocks, html_to_text
 from readerterm.models import (
@@ -44,7 +43,6 @@ from readerterm.models import (
     FeedRow,
     Image,
     ParsedEntry,
-    ParsedFeed,
     RelatedLink,
 )
 from readerterm.net import PAGE_ACCEPT, Fetcher, FetchResult
@@ -130,63 +128,13 @@ class ArticleView:
 
 
 PROCESS_AFTER = 24
-"""Bodies a refresh parses in a thread before it starts parser processes."""
-_WORD = re.compile(r"\w+")
-_STUB_ENDS = ("read more", "continue reading", "read the full", "read the rest",
-              "the post appeared first")
+"""Bodies a refresh parses in a thread before it starts parser processes (at once when
+more feeds than this have nothing to send for a 304: a first refresh)."""
 
 
-def _digest_entry(entry: ParsedEntry, min_words: int,
-                  base: str | None = None) -> tuple[str, bool]:
-    """(searchable text, whether it is the whole story) of a feed entry, from one walk of
-    its content or its summary, the longer.
-
-    The text is `htmlblocks.html_to_text`'s; the second is `extract.is_full_story`'s
-    decision (tests/test_fastparse.py checks both agree), read from the same blocks so
-    that a refresh neither walks each entry three times nor imports the extractor.
-    """
-    blocks = cached_blocks(max(entry.content_html, entry.summary_html, key=len), base)
-    parts: list[str] = []
-    paragraphs: list[str] = []
-    for block in blocks:
-        if block.kind == "list":
-            parts.extend(block.items)
-        elif block.kind != "figure":
-            parts.append(block.text)
-            if block.kind in ("paragraph", "quote", "heading"):
-                paragraphs.append(block.text)
-    paragraphs += [i for b in blocks if b.kind == "list" for i in b.items]
-    words = sum(len(p.split()) for p in paragraphs)
-    full = words >= min_words and len(paragraphs) >= 2 and not any(
-        end in " ".join(_WORD.findall(paragraphs[-1].lower()))[-80:] for end in _STUB_ENDS)
-    return "\n\n".join(parts), full
-
-
-@dataclass
-class _Parsed:
-    """A feed body parsed (in a worker): the feed and, per guid, _digest_entry's answer."""
-
-    feed: ParsedFeed | None = None
-    digests: dict[str, tuple[str, bool]] = field(default_factory=dict)
-    error: str = ""
-    not_a_feed: bool = False
-
-
-def _parse_body(body: bytes, headers: dict[str, str], url: str, now: datetime,
-                max_entries: int, min_words: int) -> _Parsed:
-    """Parse one body and walk its entries' HTML: the CPU work of a refresh, run off the
-    event loop and off the writer thread. Never raises."""
-    try:
-        parsed = parse_feed(body, headers, url, now=now)
-        parsed = replace(parsed, entries=parsed.entries[:max_entries])
-        return _Parsed(parsed, {e.guid: _digest_entry(e, min_words, url)
-                                for e in parsed.entries})
-    except NotAFeed as exc:
-        return _Parsed(error=str(exc), not_a_feed=True)
-    except Exception as exc:  # a parser bug must not stop the other feeds
-        return _Parsed(error=f"could not parse: {type(exc).__name__}: {exc}"[:300])
-    finally:
-        clear_cache()
+_digest_entry = digest_entry  # the names the tests know
+_parse_body = parse_body
+_Parsed = Parsed
 
 
 class _Parsers:
@@ -203,18 +151,34 @@ class _Parsers:
         self.thread: ThreadPoolExecutor | None = None
         self.pool: Executor | None = None
 
-    def _executor(self) -> Executor:
-        self.count += 1
-        workers = min(2, os.cpu_count() or 1)
-        if self.pool is None and workers > 1 and (
-                self.mode == "process" or (self.mode == "auto" and self.count > PROCESS_AFTER)):
+    def start(self) -> None:
+        """Start the parser processes now, before the first body arrives: their start-up
+        (an interpreter, lxml and the parsers imported) overlaps the first fetches."""
+        if self.mode != "thread" and self._pool() is not None:
+            for _ in range(self.workers):
+                self.pool.submit(warm)  # type: ignore[union-attr]
+
+    @property
+    def workers(self) -> int:
+        return min(2, os.cpu_count() or 1)
+
+    def _pool(self) -> Executor | None:
+        if self.pool is None and self.workers > 1:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            # forkserver: never fork a process that has threads (the reader has many)
+            # forkserver: never fork a process that has threads (the reader has many);
+            # the server imports what a parser needs once, each worker is its fork
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["readerterm.library"])
-            self.pool = ProcessPoolExecutor(workers, mp_context=context)
+            context.set_forkserver_preload(["readerterm.feeds.bodies", "lxml.etree"])
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+        return self.pool
+
+    def _executor(self) -> Executor:
+        self.count += 1
+        if self.pool is None and (
+                self.mode == "process" or (self.mode == "auto" and self.count > PROCESS_AFTER)):
+            self._pool()
         if self.pool is not None:
             return self.pool
         if self.thread is None:
@@ -528,6 +492,8 @@ class Library:
         limits = (self.settings.fetch.max_entries, self.settings.fulltext.min_words)
         writer = ThreadPoolExecutor(1, thread_name_prefix="readerterm-cache")
         parsers = _Parsers()
+        if sum(f.etag is None and f.last_modified is None for f in due) > PROCESS_AFTER:
+            parsers.start()  # many bodies will come whole: parse them on every core
         try:
             async with self._fetcher() as fetcher:
 
@@ -587,8 +553,8 @@ class Library:
         want = ft.enabled and feed.fulltext
         digests = parsed_body.digests
 
-        def digest(entry: ParsedEntry) -> tuple[str, bool]:
-            return digests.get(entry.guid) or _digest_entry(entry, ft.min_words)
+        def digest(entry: ParsedEntry) -> tuple[str, bool, str | None]:
+            return digests.get(entry.guid) or (*_digest_entry(entry, ft.min_words), None)
 
         def want_document(entry: ParsedEntry) -> bool:
             return want and entry.link is not None and not digest(entry)[1]
@@ -596,9 +562,12 @@ class Library:
         def body_text(entry: ParsedEntry) -> str:
             return digest(entry)[0]
 
+        def terms(entry: ParsedEntry) -> str | None:
+            return digest(entry)[2]
+
         new_ids = self.store.store_feed(
             feed.id, parsed, etag=result.etag, last_modified=result.last_modified, now=now,
-            body_text=body_text, want_document=want_document,
+            body_text=body_text, want_document=want_document, signature=terms,
             keep_days=self.settings.retention.days,
             keep_per_feed=self.settings.retention.per_feed,
         )

@@ -36,11 +36,12 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+from readerterm.feeds._htmldigest import cached_digest, clear_cache, lxml_root
 from readerterm.htmlblocks import VOID, _Walker, html_to_blocks
 from readerterm.models import Block, Enclosure, Image, ParsedEntry, ParsedFeed, RelatedLink
 from readerterm.safety import clamp_date, clean_line, safe_url
 
-__all__ = ["cached_blocks", "clear_cache", "html_blocks", "html_text", "parse_fast"]
+__all__ = ["cached_digest", "clear_cache", "html_blocks", "html_text", "parse_fast"]
 
 _ATOM = "http://www.w3.org/2005/Atom"
 _A = "{" + _ATOM + "}"
@@ -90,30 +91,15 @@ class _Unusual(Exception):
 
 # -- HTML: the htmlblocks walker driven by lxml ---------------------------------------
 
-_html_parser: Any = None
-
 
 def html_blocks(html: str, base_url: str | None = None) -> list[Block]:
     """`htmlblocks.html_to_blocks`, with lxml's tokenizer where lxml reads the markup
     cleanly (the same walker makes the blocks); `html_to_blocks` itself otherwise."""
-    if not html or "<" not in html or len(html) > 1_000_000 or (
-            html.count("<") != html.count(">")):  # a bare "<" or a cut tag: not for lxml
+    root = lxml_root(html)
+    if root is None:
         return html_to_blocks(html, base_url)
-    global _html_parser
     from lxml import etree
 
-    if _html_parser is None:
-        _html_parser = etree.HTMLParser(remove_comments=True, remove_pis=True,
-                                        no_network=True, default_doctype=False)
-    parser = _html_parser
-    try:
-        root = etree.fromstring(html, parser)
-    except Exception:  # lxml refuses some strings (an encoding declaration, ...)
-        return html_to_blocks(html, base_url)
-    # libxml2 knows HTML 4 only: an HTML5 tag is reported "invalid" and kept, which is
-    # fine; any other complaint means it rebuilt the tree its own way.
-    if root is None or any(e.type_name != "HTML_UNKNOWN_TAG" for e in parser.error_log):
-        return html_to_blocks(html, base_url)
     walker = _Walker(base_url)
     start, end, data = walker.handle_starttag, walker.handle_endtag, walker.handle_data
     for event, el in etree.iterwalk(root, events=("start", "end")):
@@ -134,27 +120,6 @@ def html_blocks(html: str, base_url: str | None = None) -> list[Block]:
     return walker.blocks
 
 
-_MEMO: dict[tuple[str, str | None], list[Block]] = {}
-_MEMO_MAX = 512
-
-
-def cached_blocks(html: str, base_url: str | None = None) -> list[Block]:
-    """`html_blocks`, remembered until `clear_cache` (or 512 fragments): a refresh walks
-    each entry's HTML once for the parser's needs and its own (search text, full story)."""
-    key = (html, base_url)
-    blocks = _MEMO.get(key)
-    if blocks is None:
-        if len(_MEMO) >= _MEMO_MAX:
-            _MEMO.clear()
-        blocks = _MEMO[key] = html_blocks(html, base_url)
-    return blocks
-
-
-def clear_cache() -> None:
-    """Forget the fragments `cached_blocks` remembers."""
-    _MEMO.clear()
-
-
 def html_text(html: str) -> str:
     """`htmlblocks.html_to_text` through `html_blocks`."""
     parts: list[str] = []
@@ -167,30 +132,15 @@ def html_text(html: str) -> str:
 
 
 class _Digests:
-    """(text without captions, first figure) per HTML fragment, each walked once."""
-
-    def __init__(self) -> None:
-        self.memo: dict[tuple[str, str | None], tuple[str, Image | None]] = {}
+    """(text without captions, first figure) per HTML fragment, each walked once
+    (`_htmldigest.cached_digest`, which the refresh asks again for the same entries)."""
 
     def get(self, html: str, base: str | None) -> tuple[str, Image | None]:
-        key = (html, base)
-        found = self.memo.get(key)
-        if found is None:
-            parts: list[str] = []
-            figure: Image | None = None
-            for block in cached_blocks(html, base):
-                if block.kind == "list":
-                    parts.extend(block.items)
-                elif block.kind != "figure":
-                    parts.append(block.text)
-                elif figure is None and block.image is not None and block.image.src:
-                    figure = block.image
-            found = (" ".join(" ".join(parts).split()), figure)
-            self.memo[key] = found
-        return found
+        digest = cached_digest(html, base)
+        return digest.flat, digest.figure
 
     def text(self, html: str, base: str | None = None) -> str:
-        return self.get(html, base)[0]
+        return cached_digest(html, base).flat
 
 
 # -- text as feedparser gives it ------------------------------------------------------

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from operator import itemgetter
 
 MAX_TERMS = 64
@@ -57,9 +56,16 @@ zu zum zur zwar zwischen sagte sagt heute jahr jahre
 """
 
 
+# ASCII text: every character but a letter or a digit becomes a space, then split (the
+# same tokens as _WORD, about three times faster: a refresh does this for every article).
+_ASCII_SEPARATORS = str.maketrans({chr(i): " " for i in range(128) if not chr(i).isalnum()})
+
+
 def words(text: str) -> list[str]:
     """The text's tokens as FTS5's unicode61 tokenizer (remove_diacritics 2) makes them."""
-    if not text.isascii() and _ACCENTED.search(text):
+    if text.isascii():
+        return text.lower().translate(_ASCII_SEPARATORS).split()
+    if _ACCENTED.search(text):
         text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
     return _WORD.findall(text.lower())
 
@@ -69,11 +75,15 @@ STOPWORDS = frozenset(words(_STOP))
 
 def term_counts(title: str, body: str) -> dict[str, int]:
     """The article's content words with counts (title words weighted), top MAX_TERMS."""
-    counts = Counter(words(body))
+    counts: dict[str, int] = {}
+    for term in words(body):  # (a plain dict counts faster than Counter's constructor)
+        counts[term] = counts.get(term, 0) + 1
     for term in words(title):
-        counts[term] += TITLE_WEIGHT
+        counts[term] = counts.get(term, 0) + TITLE_WEIGHT
+    for term in STOPWORDS.intersection(counts):
+        del counts[term]
     kept = [(t, n) for t, n in counts.items()
-            if len(t) > 1 and t not in STOPWORDS and not (t.isdigit() and len(t) < 3)]
+            if len(t) > 2 or (len(t) == 2 and not t.isdigit())]
     if len(kept) > MAX_TERMS:
         kept = sorted(kept, key=itemgetter(1), reverse=True)[:MAX_TERMS]
     return dict(kept)

@@ -1,0 +1,69 @@
+"""A fetched feed body to what a refresh stores: the CPU work of a refresh.
+
+`parse_body` parses one body (`parse.parse_feed`: the lxml fast path, else feedparser)
+and, per entry, reads the searchable text and the full-story decision from one walk of
+its HTML (`_htmldigest`, which the fast parser already made) and works out its
+similar-articles terms (`store.sig.signature`). It runs in the refresh's parser
+processes, so this module imports only what that needs: no httpx, no asyncio, no
+SQLite, no extractor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from readerterm.feeds._htmldigest import cached_digest, clear_cache
+from readerterm.feeds.parse import NotAFeed, parse_feed
+from readerterm.models import ParsedEntry, ParsedFeed
+from readerterm.store.sig import signature
+
+__all__ = ["Parsed", "digest_entry", "parse_body", "warm"]
+
+
+def digest_entry(entry: ParsedEntry, min_words: int,
+                 base: str | None = None) -> tuple[str, bool]:
+    """(searchable text, whether it is the whole story) of a feed entry, from one walk of
+    its content or its summary, the longer.
+
+    The text is `htmlblocks.html_to_text`'s; the second is `extract.is_full_story`'s
+    decision (tests/test_fastparse.py checks both agree), read from the same walk so
+    that a refresh neither walks each entry three times nor imports the extractor.
+    """
+    digest = cached_digest(max(entry.content_html, entry.summary_html, key=len), base)
+    return digest.text, digest.full_story(min_words)
+
+
+@dataclass
+class Parsed:
+    """A feed body parsed (in a worker): the feed and, per guid, (searchable text, whole
+    story, similar-articles terms)."""
+
+    feed: ParsedFeed | None = None
+    digests: dict[str, tuple[str, bool, str]] = field(default_factory=dict)
+    error: str = ""
+    not_a_feed: bool = False
+
+
+def parse_body(body: bytes, headers: dict[str, str], url: str, now: datetime,
+               max_entries: int, min_words: int) -> Parsed:
+    """Parse one body and digest its entries. Never raises."""
+    try:
+        parsed = parse_feed(body, headers, url, now=now)
+        parsed = replace(parsed, entries=parsed.entries[:max_entries])
+        digests = {}
+        for entry in parsed.entries:
+            text, full = digest_entry(entry, min_words, url)
+            digests[entry.guid] = (text, full, signature(entry.title, text))
+        return Parsed(parsed, digests)
+    except NotAFeed as exc:
+        return Parsed(error=str(exc), not_a_feed=True)
+    except Exception as exc:  # a parser bug must not stop the other feeds
+        return Parsed(error=f"could not parse: {type(exc).__name__}: {exc}"[:300])
+    finally:
+        clear_cache()
+
+
+def warm() -> None:
+    """Nothing: submitted once per parser process so that it starts while the first
+    feeds are still being fetched."""
