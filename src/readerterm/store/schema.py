@@ -92,6 +92,9 @@ MIGRATIONS: list[Migration] = [
     );
     """,
     _similar_index,
+    # 3: the sections pane's per-feed counts (total, unread) from an index alone: without
+    # it they read every article row (0.2 s for 100,000 articles, before the first screen).
+    "CREATE INDEX articles_feed_read ON articles(feed_id, read)",
 ]
 
 VERSION = len(MIGRATIONS)

@@ -64,11 +64,13 @@ class SectionsTree(Tree[Selection]):
 
     def show_feeds(self, feeds: list[FeedRow]) -> None:
         """Fill the tree, or only update the counts when the feeds are the same."""
+        before = self._feeds
         self._feeds = {f.id: f for f in feeds}
         shape = [(f.section, f.id) for f in feeds]
         unread_total = sum(f.unread for f in feeds)
         if shape == self._shape and self.root.children:
-            self._update_labels(feeds, unread_total)
+            if self._feeds != before:  # (opening an article reloads them: one changed)
+                self._update_labels(feeds, unread_total, before)
             return
         keep = self.selection
         self._shape = shape
@@ -91,7 +93,8 @@ class SectionsTree(Tree[Selection]):
                           data=Selection("feed", feed.title or feed.url, feed.id))
         self.select(keep)
 
-    def _update_labels(self, feeds: list[FeedRow], unread_total: int) -> None:
+    def _update_labels(self, feeds: list[FeedRow], unread_total: int,
+                       before: dict[int, FeedRow]) -> None:
         by_id = {f.id: f for f in feeds}
 
         def walk(node: TreeNode[Selection]) -> None:
@@ -106,6 +109,8 @@ class SectionsTree(Tree[Selection]):
                     child.set_label(_label(data.name or "Uncategorized", unread, bold=True))
                 elif data.kind == "feed" and data.feed_id in by_id:
                     f = by_id[data.feed_id]
+                    if before.get(f.id) == f:
+                        continue  # a feed's label is set again only when it changed
                     child.set_label(_label(f.title or f.url, f.unread,
                                            error=f.status in ("error", "dead")))
                 walk(child)

@@ -1,0 +1,112 @@
+"""The reader timing itself, for benchmarks/reader_bench.py.
+
+With READERTERM_BENCH_REPORT=FILE in the environment, the reader runs as usual and, from
+a worker, waits until the article list has rows and the screen has been painted with
+them, notes the time (wall clock, so the benchmark can subtract the moment it spawned
+the process), then does what a user does first: opens articles (five with the reader
+idle, five each straight after the previous one, while its "More on this story" and
+the sections' counts are still being worked out), switches sections and searches, each
+through the app's own handlers, timing each until the result is on the screen. It
+writes the times as JSON to FILE and exits. Nothing here runs otherwise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from readerterm.tui.service import ALL, ListSource, Selection
+
+if TYPE_CHECKING:
+    from readerterm.tui.app import ReaderApp
+
+ENV = "READERTERM_BENCH_REPORT"
+TIMEOUT = 60.0
+
+
+def wanted() -> Path | None:
+    """The report file, when the benchmark asked for one."""
+    value = os.environ.get(ENV)
+    return Path(value) if value else None
+
+
+async def _painted(app: ReaderApp) -> float:
+    """The time just after the next screen refresh."""
+    done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def painted() -> None:
+        if not done.done():
+            done.set_result(None)
+
+    app.call_after_refresh(painted)
+    await done
+    return time.time()
+
+
+async def _until(app: ReaderApp, ready: Callable[[], bool]) -> float:
+    """Wait (polling each millisecond) until `ready()`, then for the screen to show it."""
+    deadline = time.monotonic() + TIMEOUT
+    while not ready():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the reader did not get there")
+        await asyncio.sleep(0.001)
+    return await _painted(app)
+
+
+async def drive(app: ReaderApp, report: Path) -> None:
+    """Time first screen, opening articles, switching sections and searching."""
+    listing = app.articles
+    times: dict[str, list[float] | float] = {}
+    times["ready"] = await _until(app, lambda: listing.total > 0 and listing.current is not None)
+    times["rows"] = listing.total
+
+    def settled() -> bool:  # what opening an article sets off has finished
+        return all(w.is_finished for w in app.workers if w.group != "bench"
+                   and w.group != "refresh")
+
+    opened: list[float] = []
+    opened_at_once: list[float] = []
+    for index in range(min(10, listing.total)):
+        # even: with the reader idle; odd: at once after the previous one (its "More on
+        # this story" and the sections' new counts still on their way)
+        if index % 2 == 0:
+            await _until(app, settled)
+        listing.move_to(index)
+        row = listing.current
+        assert row is not None
+        start = time.time()
+        app.visit_article(row.id)
+        (opened if index % 2 == 0 else opened_at_once).append(await _until(
+            app, lambda r=row: (  # type: ignore[misc]
+                app.reader.view is not None and app.reader.view.id == r.id)) - start)
+    times["open"] = opened
+    times["open_at_once"] = opened_at_once
+    await _until(app, settled)
+
+    await _until(app, lambda: bool(app.feeds))
+    switched: list[float] = []
+    for name in app.lib.section_names()[:4]:
+        selection = Selection("section", name=name)
+        generation = listing.generation
+        start = time.time()
+        app.sections.select(selection)
+        switched.append(await _until(app, lambda s=selection, g=generation: (  # type: ignore[misc]
+            app.source.selection == s and listing.generation > g)) - start)
+    times["switch"] = switched
+
+    searched: list[float] = []
+    for query in ("council", "minister OR harbour", '"the government"', "elect*"):
+        generation = listing.generation
+        start = time.time()
+        app.source = ListSource(ALL, query)
+        app.show_list(app.source)
+        searched.append(await _until(app, lambda g=generation: (  # type: ignore[misc]
+            listing.generation > g)) - start)
+    times["search"] = searched
+    report.write_text(json.dumps(times), encoding="utf-8")
+    app.exit()
