@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from textual.pilot import Pilot
-from tui_fixtures import NOW
-from tui_fixtures import pages as pages
-from tui_fixtures import world as world
 
 from readerterm.library import Library
 from readerterm.tui.app import ReaderApp
+from tui_fixtures import NOW
+from tui_fixtures import pages as pages
+from tui_fixtures import world as world
 
 SIZE = (120, 40)
 

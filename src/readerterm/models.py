@@ -128,8 +128,8 @@ class Document:
         lead = self.lead_image
         if lead is None or not lead.src:
             return self.blocks
-        return tuple(b for b in self.blocks
-                     if not (b.kind == "figure" and b.image is not None and b.image.src == lead.src))
+        return tuple(b for b in self.blocks if not (
+            b.kind == "figure" and b.image is not None and b.image.src == lead.src))
 
     @property
     def images(self) -> list[Image]:
