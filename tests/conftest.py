@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -112,6 +113,23 @@ class FeedServer:
     def stop(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+LOOPBACK = ("127.", "localhost", "::1")
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _loopback_only(host: object, *args: object, **kwargs: object) -> object:
+    name = host.decode() if isinstance(host, bytes) else str(host)
+    if not name.startswith(LOOPBACK):
+        raise socket.gaierror(socket.EAI_NONAME, f"tests resolve loopback names only: {name}")
+    return _real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reaches past 127.0.0.1: any other name fails to resolve, as offline."""
+    monkeypatch.setattr(socket, "getaddrinfo", _loopback_only)
 
 
 @pytest.fixture

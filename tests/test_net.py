@@ -177,3 +177,11 @@ def test_non_http_urls_are_not_fetched() -> None:
     for url in ("file:///etc/passwd", "javascript:alert(1)", "-http://x", "ftp://x/y"):
         result = fetch(url)
         assert not result.ok and "refused" in (result.error or "")
+
+
+def test_the_suite_resolves_loopback_names_only() -> None:
+    import socket
+
+    with pytest.raises(socket.gaierror):
+        socket.getaddrinfo("feeds.example.org", 443)
+    assert socket.getaddrinfo("127.0.0.1", 80)
