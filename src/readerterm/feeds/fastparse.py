@@ -21,9 +21,8 @@ published, not feedparser's sanitized and URI-resolved copy. That HTML is never 
 HTML: the reader and `show` turn it into text blocks with `htmlblocks` (scripts, styles
 and forms dropped, images and links through `safety.safe_url`), the same as any other
 feed content. Text measured from that HTML (the story, titles made from text, the lead
-figure) goes through the same walker, driven by lxml's HTML tokenizer instead of
-`html.parser` (`html_blocks`), which falls back to `html.parser` for markup that lxml
-reports as broken.
+figure) comes from `_htmldigest`, which follows the same rules without building blocks
+and falls back to `htmlblocks` for markup that lxml reports as broken.
 """
 
 from __future__ import annotations
@@ -36,12 +35,11 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from readerterm.feeds._htmldigest import cached_digest, clear_cache, lxml_root
-from readerterm.htmlblocks import VOID, _Walker, html_to_blocks
-from readerterm.models import Block, Enclosure, Image, ParsedEntry, ParsedFeed, RelatedLink
+from readerterm.feeds._htmldigest import cached_digest, clear_cache
+from readerterm.models import Enclosure, Image, ParsedEntry, ParsedFeed, RelatedLink
 from readerterm.safety import clamp_date, clean_line, safe_url
 
-__all__ = ["cached_digest", "clear_cache", "html_blocks", "html_text", "parse_fast"]
+__all__ = ["cached_digest", "clear_cache", "parse_fast"]
 
 _ATOM = "http://www.w3.org/2005/Atom"
 _A = "{" + _ATOM + "}"
@@ -87,48 +85,6 @@ _XML_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
 
 class _Unusual(Exception):
     """Something the fast path does not read the way feedparser does: use feedparser."""
-
-
-# -- HTML: the htmlblocks walker driven by lxml ---------------------------------------
-
-
-def html_blocks(html: str, base_url: str | None = None) -> list[Block]:
-    """`htmlblocks.html_to_blocks`, with lxml's tokenizer where lxml reads the markup
-    cleanly (the same walker makes the blocks); `html_to_blocks` itself otherwise."""
-    root = lxml_root(html)
-    if root is None:
-        return html_to_blocks(html, base_url)
-    from lxml import etree
-
-    walker = _Walker(base_url)
-    start, end, data = walker.handle_starttag, walker.handle_endtag, walker.handle_data
-    for event, el in etree.iterwalk(root, events=("start", "end")):
-        tag = el.tag
-        if not isinstance(tag, str):
-            continue
-        if event == "start":
-            if tag not in ("html", "body"):
-                start(tag, list(el.attrib.items()))
-            if el.text:
-                data(el.text)
-        else:
-            if tag not in VOID and tag not in ("html", "body"):
-                end(tag)
-            if el.tail:
-                data(el.tail)
-    walker.close()
-    return walker.blocks
-
-
-def html_text(html: str) -> str:
-    """`htmlblocks.html_to_text` through `html_blocks`."""
-    parts: list[str] = []
-    for block in html_blocks(html):
-        if block.kind == "list":
-            parts.extend(block.items)
-        elif block.kind != "figure":
-            parts.append(block.text)
-    return "\n\n".join(parts)
 
 
 class _Digests:
