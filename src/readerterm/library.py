@@ -15,11 +15,11 @@ import asyncio
 import json
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine, Iterable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -511,13 +511,16 @@ class Library:
                     if progress:
                         progress("feeds", done, len(due), feed.title or feed.url)
 
-                await asyncio.gather(*(one(feed) for feed in due))
+                await _all_or_none(one(feed) for feed in due)
                 parsers.shutdown()
                 if fulltext and self.settings.fulltext.enabled:
                     await self._fetch_pages(fetcher, report, progress)
         finally:
             parsers.shutdown()
-            writer.shutdown(wait=False)
+            # Let a write in progress finish (and drop queued ones) before returning:
+            # the caller may close the store next.
+            await loop.run_in_executor(None, partial(writer.shutdown, wait=True,
+                                                     cancel_futures=True))
         return report
 
     def _apply(self, feed: Any, result: FetchResult, report: RefreshReport,
@@ -609,7 +612,7 @@ class Library:
             if progress:
                 progress("pages", done, len(wanted), url)
 
-        await asyncio.gather(*(one(i, u) for i, u in wanted))
+        await _all_or_none(one(i, u) for i, u in wanted)
 
     async def _fetch_page(self, fetcher: Fetcher, url: str,
                           article_id: int | None) -> tuple[Document, str]:
@@ -654,6 +657,20 @@ class Library:
         return await asyncio.to_thread(
             self.store.add_page_article, feed_id, checked, title, doc.byline, doc.section,
             None, now, doc.to_dict(), doc.body_text)
+
+
+async def _all_or_none(coros: Iterable[Coroutine[Any, Any, None]]) -> None:
+    """Run the coroutines together; when one fails (a cache that cannot be written, say a
+    full disk), cancel and wait for the others before raising, so none of them writes to
+    a store its caller is about to close."""
+    tasks = [asyncio.ensure_future(c) for c in coros]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
 
 
 def _extract(body: bytes, url: str) -> Document:
