@@ -30,10 +30,10 @@ import pytest
 from readerterm.extract import is_full_story
 from readerterm.feeds import parse as parse_mod
 from readerterm.feeds._htmldigest import html_digest
+from readerterm.feeds.bodies import digest_entry
 from readerterm.feeds.fastparse import parse_fast
 from readerterm.feeds.parse import NotAFeed
 from readerterm.htmlblocks import html_to_blocks, html_to_text
-from readerterm.library import _digest_entry
 from readerterm.models import ParsedFeed
 from readerterm.store.sig import words as sig_words
 
@@ -138,7 +138,7 @@ def test_refresh_digest_agrees_with_html_to_text_and_is_full_story(
         for entry in parsed.entries:
             longer = max(entry.content_html, entry.summary_html, key=len)
             for words in (250, 40):
-                text, full = _digest_entry(entry, words, URL)
+                text, full = digest_entry(entry, words, URL)
                 assert text == html_to_text(longer)
                 assert full == is_full_story(longer, words), (path.name, entry.guid)
 

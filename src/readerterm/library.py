@@ -132,11 +132,6 @@ PROCESS_AFTER = 24
 more feeds than this have nothing to send for a 304: a first refresh)."""
 
 
-_digest_entry = digest_entry  # the names the tests know
-_parse_body = parse_body
-_Parsed = Parsed
-
-
 class _Parsers:
     """Where a refresh parses feed bodies: one thread, or processes when there is much.
 
@@ -186,9 +181,9 @@ class _Parsers:
         return self.thread
 
     async def run(self, body: bytes, headers: dict[str, str], url: str, now: datetime,
-                  max_entries: int, min_words: int) -> _Parsed:
+                  max_entries: int, min_words: int) -> Parsed:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor(), _parse_body, body, headers, url,
+        return await loop.run_in_executor(self._executor(), parse_body, body, headers, url,
                                           now, max_entries, min_words)
 
     def shutdown(self) -> None:
@@ -524,9 +519,9 @@ class Library:
         return report
 
     def _apply(self, feed: Any, result: FetchResult, report: RefreshReport,
-               parsed_body: _Parsed | None = None) -> None:
+               parsed_body: Parsed | None = None) -> None:
         """Record one fetch in the cache (runs in a thread); `parsed_body` is the body
-        already parsed by `_parse_body`, else it is parsed here."""
+        already parsed by `parse_body`, else it is parsed here."""
         now = now_utc()
         url = feed.url
         moved = result.permanent_url
@@ -546,7 +541,7 @@ class Library:
             return
         ft = self.settings.fulltext
         if parsed_body is None:
-            parsed_body = _parse_body(result.body, result.headers, result.final_url, now,
+            parsed_body = parse_body(result.body, result.headers, result.final_url, now,
                                       self.settings.fetch.max_entries, ft.min_words)
         parsed = parsed_body.feed
         if parsed is None:
@@ -557,7 +552,7 @@ class Library:
         digests = parsed_body.digests
 
         def digest(entry: ParsedEntry) -> tuple[str, bool, str | None]:
-            return digests.get(entry.guid) or (*_digest_entry(entry, ft.min_words), None)
+            return digests.get(entry.guid) or (*digest_entry(entry, ft.min_words), None)
 
         def want_document(entry: ParsedEntry) -> bool:
             return want and entry.link is not None and not digest(entry)[1]

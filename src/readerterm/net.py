@@ -18,7 +18,6 @@ import contextlib
 import email.utils
 import zlib
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
@@ -284,8 +283,3 @@ def _describe(exc: httpx.HTTPError) -> str:
     if isinstance(exc, httpx.TimeoutException):
         return f"timed out: {name}"
     return f"{name}: {text}"[:300]
-
-
-def header_map(headers: Mapping[str, str]) -> dict[str, str]:
-    """Lower-case header names, as feedparser expects them."""
-    return {k.lower(): v for k, v in headers.items()}

@@ -414,13 +414,6 @@ class Store:
                              (article_id, "star" if starred else "unstar", now))
         return True
 
-    def mark_many_read(self, filters: Filters) -> int:
-        where, args = filters.where()
-        with self.write() as conn:
-            cur = conn.execute(f"UPDATE articles AS a SET read = 1 WHERE read = 0 AND {where}",
-                               args)
-            return cur.rowcount
-
     # -- full text ---------------------------------------------------------------------
     def wanted_documents(self, max_attempts: int, limit: int = 200) -> list[tuple[int, str]]:
         """Articles whose page should be fetched: (id, url), newest first."""
