@@ -15,7 +15,6 @@ from readerterm.extract._decode import decode_html
 from readerterm.extract._meta import read_meta
 from readerterm.extract._related import find_related
 from readerterm.extract._tree import parse_html
-from readerterm.htmlblocks import html_to_blocks
 from readerterm.models import Document
 
 __all__ = ["decode_html", "extract_document", "is_full_story"]
@@ -60,12 +59,7 @@ def is_full_story(html_fragment: str, min_words: int = FULL_STORY_WORDS) -> bool
     """Whether a feed entry's content already is the whole story, so the page need not be
     fetched: at least `min_words` words of body text (captions excluded) in two or more
     paragraphs, and no "read more"/"continue reading" stub at its end."""
-    blocks = html_to_blocks(html_fragment or "")
-    paragraphs = [b.text for b in blocks if b.kind in ("paragraph", "quote", "heading")]
-    paragraphs += [i for b in blocks if b.kind == "list" for i in b.items]
-    words = sum(len(p.split()) for p in paragraphs)
-    if words < min_words or len(paragraphs) < 2:
-        return False
-    tail = norm(paragraphs[-1])[-80:]
-    return not any(s in tail for s in ("read more", "continue reading", "read the full",
-                                       "read the rest", "the post appeared first"))
+    # One rule, kept where the refresh applies it to every entry.
+    from readerterm.feeds._htmldigest import html_digest
+
+    return html_digest(html_fragment or "").full_story(min_words)
