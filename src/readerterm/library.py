@@ -48,6 +48,7 @@ from readerterm.models import (
 from readerterm.net import PAGE_ACCEPT, Fetcher, FetchResult
 from readerterm.related import Similar, SimilarFinder
 from readerterm.safety import clean_line, now_utc, safe_url
+from readerterm.store.batch import BatchWriter
 from readerterm.store.cache import Filters, SearchError, Store, iso
 
 if TYPE_CHECKING:
@@ -466,8 +467,9 @@ class Library:
 
         Three kinds of work overlap: requests on the event loop; parsing (CPU) in
         `_Parsers`, processes when there is a lot of it; and every cache write of the
-        refresh in one writer thread, in order, so no two of our own writes ever wait
-        for each other's lock. A 304 costs one small write.
+        refresh in one writer thread (`store.batch.BatchWriter`: in order, several
+        feeds to a transaction), so no two of our own writes ever wait for each other's
+        lock. A 304 costs one small write.
         """
         report = RefreshReport()
         now = now_utc()
@@ -485,7 +487,7 @@ class Library:
         done = 0
         loop = asyncio.get_running_loop()
         limits = (self.settings.fetch.max_entries, self.settings.fulltext.min_words)
-        writer = ThreadPoolExecutor(1, thread_name_prefix="readerterm-cache")
+        writer = BatchWriter(self.store)
         parsers = _Parsers()
         if sum(f.etag is None and f.last_modified is None for f in due) > PROCESS_AFTER:
             parsers.start()  # many bodies will come whole: parse them on every core
@@ -500,8 +502,10 @@ class Library:
                     if result.ok and not result.not_modified:
                         parsed = await parsers.run(result.body, result.headers,
                                                    result.final_url, now_utc(), *limits)
-                    await loop.run_in_executor(writer, self._apply, feed, result, report,
-                                               parsed)
+                    moved = await loop.run_in_executor(writer, self._apply, feed, result,
+                                                       report, parsed)
+                    if moved:  # committed: now the subscriptions follow
+                        await asyncio.to_thread(self._follow_move, feed.url, moved)
                     done += 1
                     if progress:
                         progress("feeds", done, len(due), feed.title or feed.url)
@@ -519,14 +523,17 @@ class Library:
         return report
 
     def _apply(self, feed: Any, result: FetchResult, report: RefreshReport,
-               parsed_body: Parsed | None = None) -> None:
-        """Record one fetch in the cache (runs in a thread); `parsed_body` is the body
-        already parsed by `parse_body`, else it is parsed here."""
+               parsed_body: Parsed | None = None) -> str | None:
+        """Record one fetch in the cache (runs in the writer thread); `parsed_body` is
+        the body already parsed by `parse_body`, else it is parsed here. Returns the
+        feed's new URL when a permanent redirect moved it."""
         now = now_utc()
         url = feed.url
         moved = result.permanent_url
-        if moved and result.ok and moved != url and self._move_feed(feed.id, url, moved):
-            url = moved
+        if not (moved and result.ok and moved != url
+                and self.store.set_feed_url(feed.id, moved)):
+            moved = None
+        url = moved or url
         if not result.ok:
             gone = result.status == 410
             message = "gone (HTTP 410): the publisher removed this feed" if gone else (
@@ -534,11 +541,11 @@ class Library:
             self.store.feed_error(feed.id, message, result.status or None, now, dead=gone,
                                   retry_after=result.retry_after)
             report.failed.append((url, message))
-            return
+            return moved
         if result.not_modified:
             self.store.feed_not_modified(feed.id, now)
             report.not_modified += 1
-            return
+            return moved
         ft = self.settings.fulltext
         if parsed_body is None:
             parsed_body = parse_body(result.body, result.headers, result.final_url, now,
@@ -547,12 +554,12 @@ class Library:
         if parsed is None:
             self.store.feed_error(feed.id, parsed_body.error, result.status, now)
             report.failed.append((url, parsed_body.error))
-            return
+            return moved
         want = ft.enabled and feed.fulltext
         digests = parsed_body.digests
 
-        def digest(entry: ParsedEntry) -> tuple[str, bool, str | None]:
-            return digests.get(entry.guid) or (*digest_entry(entry, ft.min_words), None)
+        def digest(entry: ParsedEntry) -> tuple[str, bool]:
+            return digests.get(entry.guid) or digest_entry(entry, ft.min_words)
 
         def want_document(entry: ParsedEntry) -> bool:
             return want and entry.link is not None and not digest(entry)[1]
@@ -560,22 +567,19 @@ class Library:
         def body_text(entry: ParsedEntry) -> str:
             return digest(entry)[0]
 
-        def terms(entry: ParsedEntry) -> str | None:
-            return digest(entry)[2]
-
         new_ids = self.store.store_feed(
             feed.id, parsed, etag=result.etag, last_modified=result.last_modified, now=now,
-            body_text=body_text, want_document=want_document, signature=terms,
+            body_text=body_text, want_document=want_document,
             keep_days=self.settings.retention.days,
             keep_per_feed=self.settings.retention.per_feed,
         )
         report.updated += 1
         report.new_articles += len(new_ids)
         report.new_ids.extend(new_ids)
+        return moved
 
-    def _move_feed(self, feed_id: int, old: str, new: str) -> bool:
-        if not self.store.set_feed_url(feed_id, new):
-            return False
+    def _follow_move(self, old: str, new: str) -> None:
+        """Rewrite feeds.toml for a feed that moved (after the cache has)."""
 
         def change(sections: list[Section]) -> list[Section]:
             return [replace(s, feeds=tuple(replace(f, url=new) if f.url == old else f
@@ -583,7 +587,6 @@ class Library:
 
         with self._config_lock:
             save_sections(self.feeds_file, change(self.subscriptions()))
-        return True
 
     async def _fetch_pages(self, fetcher: Fetcher, report: RefreshReport,
                            progress: Progress | None) -> None:

@@ -2,8 +2,9 @@
 
 For one article:
 
-1. Its salient terms: the stored top terms (store/sig.py, written with the article), each
-   weighted (1 + log tf) x idf, with document frequencies from FTS5's vocabulary table.
+1. Its salient terms: its top terms (store/sig.py, from the title and the text FTS5
+   indexed), each weighted (1 + log tf) x idf, with document frequencies from FTS5's
+   vocabulary table.
 2. Candidates: an FTS5 OR query of the QUERY_TERMS heaviest terms, in bm25 order with
    the title weighted over the body (CANDIDATES of them).
 3. Rerank: cosine of the tf-idf term vectors, times a recency factor (a window of a few
@@ -14,8 +15,9 @@ For one article:
    and Jaccard of word 3-shingles >= DUPLICATE), are collapsed into one entry naming
    every feed.
 
-Nothing is precomputed at start-up: the per-article terms are written by the store
-with the article, and FTS5 keeps the document frequencies.
+Nothing is precomputed, at start-up or by a refresh: terms are counted, when a query
+needs them, for the article and its candidates only (some 40 texts, a few milliseconds),
+and FTS5 keeps the document frequencies.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from datetime import datetime
 from typing import Any
 
 from readerterm.store.cache import Store
-from readerterm.store.sig import decode_terms, resemblance, shingles
+from readerterm.store.sig import resemblance, shingles, term_counts
 
 QUERY_TERMS = 10
 QUERY_MAX_DF = 0.02  # terms in more of the cache than this share (and 50 articles) only rerank
@@ -84,6 +86,7 @@ class _Candidate:
     published: str
     url: str | None
     terms: dict[str, int]
+    body: str = ""
     vector: dict[str, float] = field(default_factory=dict)
     norm: float = 1.0
     cosine: float = 0.0
@@ -116,7 +119,7 @@ class SimilarFinder:
         now = time.monotonic()
         if now - self._docs_at > _DF_TTL:
             self._docs = int(self.store.conn.execute(
-                "SELECT COUNT(*) FROM article_sig").fetchone()[0])
+                "SELECT COUNT(*) FROM articles").fetchone()[0])
             self._docs_at = now
             # Frequencies drift as articles come and go: forget them after 5% of change.
             if abs(self._docs - self._df_docs) > 0.05 * max(self._df_docs, 20):
@@ -154,13 +157,12 @@ class SimilarFinder:
         An article that is not in the cache, or has no text, has none."""
         conn = self.store.conn
         row = conn.execute(
-            "SELECT s.terms, a.feed_id, a.published, a.url FROM article_sig s "
-            "JOIN articles a ON a.id = s.article_id WHERE s.article_id = ?",
-            (article_id,)).fetchone()
+            "SELECT f.title, f.body, a.feed_id, a.published, a.url FROM articles_fts f "
+            "JOIN articles a ON a.id = f.rowid WHERE f.rowid = ?", (article_id,)).fetchone()
         if row is None or limit <= 0:
             return []
-        terms = decode_terms(row[0])
-        feed_id, published, url = int(row[1]), str(row[2]), row[3]
+        terms = term_counts(row[0] or "", row[1] or "")
+        feed_id, published, url = int(row[2]), str(row[3]), row[4]
         if not terms:
             return []
         docs = self._doc_count()
@@ -196,7 +198,7 @@ class SimilarFinder:
             cand.same_story = cand.score >= SAME_STORY and days <= 2 * WINDOW_DAYS
         candidates = [c for c in candidates if c.score >= MIN_SCORE]
         candidates.sort(key=lambda c: (not (c.same_story and c.feed_id != feed_id), -c.score))
-        return self._collapse(article_id, candidates, limit)
+        return self._collapse(article_id, row[1] or "", candidates, limit)
 
     def _candidates(self, ids: list[int], own_url: str | None) -> list[_Candidate]:
         if not ids:
@@ -204,23 +206,26 @@ class SimilarFinder:
         marks = ",".join("?" * len(ids))
         rows = self.store.conn.execute(
             "SELECT a.id, a.feed_id, COALESCE(NULLIF(f.title, ''), f.url), a.title, "
-            "a.published, a.url, s.terms FROM articles a JOIN feeds f ON f.id = a.feed_id "
-            f"JOIN article_sig s ON s.article_id = a.id WHERE a.id IN ({marks})", ids)
+            "a.published, a.url, t.title, t.body FROM articles a "
+            "JOIN feeds f ON f.id = a.feed_id JOIN articles_fts t ON t.rowid = a.id "
+            f"WHERE t.rowid IN ({marks})", ids)
         return [_Candidate(id=r[0], feed_id=r[1], feed=r[2], title=r[3], published=r[4],
-                           url=r[5], terms=decode_terms(r[6]))
+                           url=r[5], terms=term_counts(r[6] or "", r[7] or ""),
+                           body=r[7] or "")
                 for r in rows if own_url is None or r[5] != own_url]
 
-    def _collapse(self, article_id: int, ranked: list[_Candidate],
+    @staticmethod
+    def _collapse(article_id: int, body: str, ranked: list[_Candidate],
                   limit: int) -> list[Similar]:
-        """Fold copies of one text into the first of them; flag copies of the article."""
-        conn = self.store.conn
+        """Fold copies of one text into the first of them; flag copies of the article
+        (whose text is `body`)."""
+        bodies = {c.id: c.body for c in ranked}
+        bodies[article_id] = body
         cache: dict[int, frozenset[tuple[str, ...]]] = {}
 
         def text_of(aid: int) -> frozenset[tuple[str, ...]]:
             if aid not in cache:
-                found = conn.execute("SELECT body FROM articles_fts WHERE rowid = ?",
-                                     (aid,)).fetchone()
-                cache[aid] = shingles(found[0] or "") if found else frozenset()
+                cache[aid] = shingles(bodies[aid])
             return cache[aid]
 
         kept: list[_Candidate] = []

@@ -2,8 +2,7 @@
 
 `parse_body` parses one body (`parse.parse_feed`: the lxml fast path, else feedparser)
 and, per entry, reads the searchable text and the full-story decision from one walk of
-its HTML (`_htmldigest`, which the fast parser already made) and works out its
-similar-articles terms (`store.sig.signature`). It runs in the refresh's parser
+its HTML (`_htmldigest`, which the fast parser already made). It runs in the refresh's parser
 processes, so this module imports only what that needs: no httpx, no asyncio, no
 SQLite, no extractor.
 """
@@ -16,7 +15,6 @@ from datetime import datetime
 from readerterm.feeds._htmldigest import cached_digest, clear_cache
 from readerterm.feeds.parse import NotAFeed, parse_feed
 from readerterm.models import ParsedEntry, ParsedFeed
-from readerterm.store.sig import signature
 
 __all__ = ["Parsed", "digest_entry", "parse_body", "warm"]
 
@@ -37,10 +35,10 @@ def digest_entry(entry: ParsedEntry, min_words: int,
 @dataclass
 class Parsed:
     """A feed body parsed (in a worker): the feed and, per guid, (searchable text, whole
-    story, similar-articles terms)."""
+    story)."""
 
     feed: ParsedFeed | None = None
-    digests: dict[str, tuple[str, bool, str]] = field(default_factory=dict)
+    digests: dict[str, tuple[str, bool]] = field(default_factory=dict)
     error: str = ""
     not_a_feed: bool = False
 
@@ -51,10 +49,8 @@ def parse_body(body: bytes, headers: dict[str, str], url: str, now: datetime,
     try:
         parsed = parse_feed(body, headers, url, now=now)
         parsed = replace(parsed, entries=parsed.entries[:max_entries])
-        digests = {}
-        for entry in parsed.entries:
-            text, full = digest_entry(entry, min_words, url)
-            digests[entry.guid] = (text, full, signature(entry.title, text))
+        digests = {entry.guid: digest_entry(entry, min_words, url)
+                   for entry in parsed.entries}
         return Parsed(parsed, digests)
     except NotAFeed as exc:
         return Parsed(error=str(exc), not_a_feed=True)

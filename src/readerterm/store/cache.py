@@ -20,9 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from readerterm.models import ArticleRow, FeedRow, ParsedEntry, ParsedFeed
-from readerterm.store import sig as _sig
 from readerterm.store.schema import migrate
-from readerterm.store.sig import signature
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -96,22 +94,15 @@ _ARTICLE_COLUMNS = """a.id, a.feed_id, a.title, COALESCE(NULLIF(f.title, ''), f.
     a.published, a.url, a.read, a.starred"""
 
 
-def index_similar(conn: sqlite3.Connection, article_id: int, title: str, body: str) -> None:
-    """Keep the similar-articles index in step with articles_fts (call after each insert)."""
-    conn.execute("INSERT OR REPLACE INTO article_sig (article_id, terms) VALUES (?, ?)",
-                 (article_id, signature(title, body)))
-
-
 _ENTRY_COLUMNS = ("url", "title", "author", "section", "summary_html", "content_html",
                   "lead_image", "enclosures", "feed_related", "digest")
 _ROWS_PER_INSERT = 60  # 60 rows x 16 columns stays under SQLite's oldest limit of 999 values
 
 
 def _insert_many(conn: sqlite3.Connection, table: str, columns: Sequence[str],
-                 rows: Sequence[Sequence[Any]], *, replace: bool = False) -> None:
+                 rows: Sequence[Sequence[Any]]) -> None:
     """INSERT rows with one statement per _ROWS_PER_INSERT rows (one step, one GIL release)."""
-    head = (f"INSERT {'OR REPLACE ' if replace else ''}INTO {table} ({', '.join(columns)}) "
-            "VALUES ")
+    head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
     one = "(" + ", ".join("?" * len(columns)) + ")"
     for start in range(0, len(rows), _ROWS_PER_INSERT):
         chunk = rows[start:start + _ROWS_PER_INSERT]
@@ -161,8 +152,23 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """A short write transaction, started IMMEDIATE so it never fails half-way on a lock."""
+        """A short write transaction, started IMMEDIATE so it never fails half-way on a lock.
+
+        Inside a transaction the caller opened (a refresh groups several feeds' writes in
+        one, see library._BatchWriter) it is a savepoint instead: undone alone when it
+        raises, committed with the rest."""
         conn = self.conn
+        if conn.in_transaction:
+            conn.execute("SAVEPOINT write")
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:  # (SQLite ends the transaction on some errors)
+                    conn.execute("ROLLBACK TO write")
+                    conn.execute("RELEASE write")
+                raise
+            conn.execute("RELEASE write")
+            return
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
@@ -252,15 +258,12 @@ class Store:
     # -- articles ----------------------------------------------------------------------
     def store_feed(self, feed_id: int, parsed: ParsedFeed, *, etag: str | None,
                    last_modified: str | None, now: datetime, body_text: Any,
-                   want_document: Any, keep_days: int, keep_per_feed: int,
-                   signature: Any = None) -> list[int]:
+                   want_document: Any, keep_days: int, keep_per_feed: int) -> list[int]:
         """Upsert a parsed feed's entries in one transaction; returns the new article ids.
 
         `body_text(entry) -> str` gives the searchable text; `want_document(entry) -> bool`
-        says whether the article page should be fetched; `signature(entry) -> str`, when
-        given, the similar-articles terms (`sig.signature(title, body_text)`, which is
-        computed here otherwise). Read and starred flags and an extracted document are
-        never touched by a refresh.
+        says whether the article page should be fetched. Read and starred flags and an
+        extracted document are never touched by a refresh.
 
         New articles go in with one multi-row INSERT per table, not one statement per
         row: every statement releases and retakes the GIL, and a refresh's writer thread
@@ -270,7 +273,7 @@ class Store:
         stamp = iso(now)
         new_ids: list[int] = []
         rows: list[tuple[Any, ...]] = []
-        indexed: list[tuple[int, str, str, str | None]] = []  # (id, title, text, signature)
+        indexed: list[tuple[int, str, str]] = []  # (id, title, searchable text)
         with self.write() as conn:
             known = {g: (i, d) for g, i, d in conn.execute(
                 "SELECT guid, id, digest FROM articles WHERE feed_id = ?", (feed_id,))}
@@ -293,7 +296,6 @@ class Store:
                     digest,
                 )
                 text = body_text(entry)
-                terms = signature(entry) if signature is not None else None
                 if old is None:
                     # INTEGER PRIMARY KEY picks MAX(id) + 1 itself; naming it inside this
                     # IMMEDIATE transaction gives the same ids without a statement per row.
@@ -317,14 +319,10 @@ class Store:
                     if has_doc:
                         continue  # the extracted page stays the searchable text
                     conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
-                indexed.append((article_id, entry.title, text, terms))
+                indexed.append((article_id, entry.title, text))
             _insert_many(conn, "articles", ("id", "feed_id", "guid", "published", "first_seen",
                                             "doc_status", *_ENTRY_COLUMNS), rows)
-            _insert_many(conn, "articles_fts", ("rowid", "title", "body"),
-                         [(i, title, text) for i, title, text, _ in indexed])
-            _insert_many(conn, "article_sig", ("article_id", "terms"),
-                         [(i, terms if terms is not None else _sig.signature(title, text))
-                          for i, title, text, terms in indexed], replace=True)
+            _insert_many(conn, "articles_fts", ("rowid", "title", "body"), indexed)
             feed_title = parsed.title
             conn.execute(
                 "UPDATE feeds SET status = 'ok', error = NULL, error_status = NULL, "
@@ -356,7 +354,6 @@ class Store:
             chunk = ids[start:start + 500]
             marks = ",".join("?" * len(chunk))
             conn.execute(f"DELETE FROM articles_fts WHERE rowid IN ({marks})", chunk)
-            conn.execute(f"DELETE FROM article_sig WHERE article_id IN ({marks})", chunk)
             conn.execute(f"DELETE FROM articles WHERE id IN ({marks})", chunk)
 
     def articles(self, filters: Filters = Filters(), limit: int | None = None,
@@ -433,7 +430,6 @@ class Store:
             conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
             conn.execute("INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
                          (article_id, title, body))
-            index_similar(conn, article_id, title, body)
 
     def set_document_error(self, article_id: int, message: str) -> None:
         with self.write() as conn:
@@ -462,7 +458,6 @@ class Store:
                 article_id = int(cur.lastrowid or 0)
             conn.execute("INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
                          (article_id, title, body))
-            index_similar(conn, article_id, title, body)
         return article_id
 
     def ensure_feed(self, url: str, title: str, section: str) -> int:

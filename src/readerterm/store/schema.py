@@ -9,26 +9,19 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from readerterm.store.sig import signature
-
 Migration = str | Callable[[sqlite3.Connection], None]
 """SQL statements separated by ";\n", or a function run inside the migration transaction."""
 
 
 def _similar_index(conn: sqlite3.Connection) -> None:
-    """2: the similar-articles index (each article's top terms, see store/sig.py) and the
-    FTS5 vocabulary as a table (document frequencies), backfilled once for existing rows."""
+    """2: the similar-articles index (each article's top terms) and the FTS5 vocabulary
+    as a table (document frequencies). Migration 4 drops the index again, so it is no
+    longer backfilled here: every database migrated by this code goes on to 4."""
     conn.execute(
         "CREATE TABLE article_sig ("
         " article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,"
-        " terms TEXT NOT NULL)")     # "term count term count ..." (sig.encode_terms)
+        " terms TEXT NOT NULL)")
     conn.execute("CREATE VIRTUAL TABLE articles_vocab USING fts5vocab(articles_fts, 'row')")
-    rows = conn.execute("SELECT f.rowid, f.title, f.body FROM articles_fts f "
-                        "JOIN articles a ON a.id = f.rowid")
-    while batch := rows.fetchmany(500):
-        conn.executemany("INSERT OR REPLACE INTO article_sig (article_id, terms) VALUES (?, ?)",
-                         [(rowid, signature(title or "", body or ""))
-                          for rowid, title, body in batch])
 
 
 MIGRATIONS: list[Migration] = [
@@ -95,6 +88,10 @@ MIGRATIONS: list[Migration] = [
     # 3: the sections pane's per-feed counts (total, unread) from an index alone: without
     # it they read every article row (0.2 s for 100,000 articles, before the first screen).
     "CREATE INDEX articles_feed_read ON articles(feed_id, read)",
+    # 4: similar articles compute their terms from articles_fts when asked (related.py):
+    # keeping them for every article cost a first refresh a tenth of its CPU, for terms
+    # that a query reads for some forty articles.
+    "DROP TABLE article_sig",
 ]
 
 VERSION = len(MIGRATIONS)

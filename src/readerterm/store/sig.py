@@ -1,9 +1,9 @@
 """Per-article text signatures for "more on this story": pure functions, no I/O.
 
-For every article the store keeps, when it writes it (table `article_sig`), its most
-frequent content words with their counts (title words count TITLE_WEIGHT times), at most
-MAX_TERMS. They are weighted by idf at query time, so the vectors stay right as the cache
-grows; the document frequencies come from FTS5's own vocabulary. Near-duplicates (the
+An article's terms are its most frequent content words with their counts (title words
+count TITLE_WEIGHT times), at most MAX_TERMS, counted from the text FTS5 indexed when a
+query needs them (related.py). They are weighted by idf at query time; the document
+frequencies come from FTS5's own vocabulary. Near-duplicates (the
 same wire story in two feeds) are told at query time, from word 3-shingles of the few
 texts ranked highest: cheaper than a sketch for every article written.
 
@@ -89,16 +89,6 @@ def term_counts(title: str, body: str) -> dict[str, int]:
     return dict(kept)
 
 
-def encode_terms(terms: dict[str, int]) -> str:
-    """"term count term count ..." (terms never hold spaces)."""
-    return " ".join(f"{t} {n}" for t, n in terms.items())
-
-
-def decode_terms(text: str) -> dict[str, int]:
-    parts = text.split()
-    return dict(zip(parts[::2], map(int, parts[1::2]), strict=False))
-
-
 def shingles(text: str) -> frozenset[tuple[str, ...]]:
     """The word 3-shingles of the text's opening SHINGLE_WORDS words (stop words kept:
     word order is what tells a copy from a retelling)."""
@@ -111,8 +101,3 @@ def resemblance(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) ->
     if not a or not b:
         return 0.0
     return len(a & b) / len(a | b)
-
-
-def signature(title: str, body: str) -> str:
-    """What `article_sig.terms` stores for one article."""
-    return encode_terms(term_counts(title, body))

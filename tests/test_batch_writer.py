@@ -1,0 +1,114 @@
+"""store.batch.BatchWriter: a refresh's writes, several to a transaction, on a real file."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from readerterm.store.batch import BatchWriter
+from readerterm.store.cache import Store
+
+
+def add_feed(store: Store, url: str, fail: bool = False) -> str:
+    with store.write() as conn:
+        conn.execute("INSERT INTO feeds (url) VALUES (?)", (url,))
+        if fail:
+            raise ValueError(f"broken after writing {url}")
+    return url
+
+
+def urls_seen_by_another_connection(path: Path) -> set[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return {r[0] for r in conn.execute("SELECT url FROM feeds")}
+    finally:
+        conn.close()
+
+
+@pytest.fixture()
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "cache.sqlite3")
+
+
+def test_writes_close_together_share_a_transaction_and_each_is_undone_alone(
+        store: Store) -> None:
+    writer = BatchWriter(store, window=5.0, idle=1.0)
+    gate = threading.Event()
+    # The first write waits, so the others queue up behind it inside the same batch.
+    statements: list[str] = []
+
+    def first_write() -> str:
+        store.conn.set_trace_callback(statements.append)  # the writer thread's connection
+        gate.wait(5)
+        return add_feed(store, "https://a.example/")
+
+    first = writer.submit(first_write)
+    broken = writer.submit(add_feed, store, "https://b.example/", True)
+    third = writer.submit(add_feed, store, "https://c.example/")
+    gate.set()
+    assert first.result(10) == "https://a.example/"
+    assert third.result(10) == "https://c.example/"
+    with pytest.raises(ValueError, match="broken after writing"):
+        broken.result(10)
+    writer.shutdown()
+    assert [q for q in statements if q in ("COMMIT", "BEGIN IMMEDIATE")] == ["COMMIT"]
+    # the broken write's own row was rolled back by its savepoint; the batch committed
+    assert urls_seen_by_another_connection(store.path) == {"https://a.example/",
+                                                           "https://c.example/"}
+    store.close()
+
+
+def test_a_result_is_given_only_once_its_transaction_committed(store: Store) -> None:
+    writer = BatchWriter(store, window=0.5, idle=0.5)
+    seen: list[set[str]] = []
+    future = writer.submit(add_feed, store, "https://a.example/")
+    future.add_done_callback(lambda _f: seen.append(urls_seen_by_another_connection(store.path)))
+    future.result(10)
+    writer.shutdown()
+    assert seen == [{"https://a.example/"}]
+    store.close()
+
+
+def test_a_failed_commit_fails_every_write_of_its_batch(store: Store) -> None:
+    writer = BatchWriter(store, window=5.0, idle=1.0)
+    gate = threading.Event()
+    first = writer.submit(lambda: (gate.wait(5), add_feed(store, "https://a.example/"))[1])
+
+    def fails_at_commit() -> None:
+        # A foreign key checked at COMMIT: the commit itself fails, as on a full disk.
+        with store.write() as conn:
+            conn.execute("PRAGMA defer_foreign_keys = ON")
+            conn.execute("INSERT INTO articles (feed_id, guid, published, first_seen) "
+                         "VALUES (999, 'g', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')")
+
+    second = writer.submit(fails_at_commit)
+    gate.set()
+    for future in (first, second):
+        with pytest.raises(sqlite3.IntegrityError):
+            future.result(10)
+    assert urls_seen_by_another_connection(store.path) == set()  # nothing of the batch
+    # the writer goes on with the next batch
+    assert writer.submit(add_feed, store, "https://c.example/").result(10)
+    writer.shutdown()
+    assert urls_seen_by_another_connection(store.path) == {"https://c.example/"}
+    store.close()
+
+
+def test_shutdown_drops_writes_not_begun(store: Store) -> None:
+    writer = BatchWriter(store, window=0.01, idle=0.01)
+    gate = threading.Event()
+    busy = writer.submit(lambda: (gate.wait(5), add_feed(store, "https://a.example/"))[1])
+    queued = [writer.submit(add_feed, store, f"https://q{i}.example/") for i in range(5)]
+    done = threading.Thread(target=writer.shutdown, kwargs={"cancel_futures": True})
+    done.start()
+    gate.set()
+    done.join(10)
+    assert busy.result(10) == "https://a.example/"
+    assert all(f.cancelled() or f.done() for f in queued)
+    assert sum(f.cancelled() for f in queued) >= 1
+    with pytest.raises(RuntimeError):
+        writer.submit(add_feed, store, "https://late.example/")
+    store.close()
