@@ -255,13 +255,15 @@ class _Reader:
         from readerterm.feeds import parse as p
 
         base = self.url
-        link_url = safe_url(link or "", base)
+        # `link` and the hrefs of `links` are resolved against the feed's URL already
+        # (`_urljoin`, as feedparser does): checked, not resolved twice.
+        link_url = safe_url(link or "")
         related: list[RelatedLink] = []
         for rel, href_raw, _type, rtitle, _length in links:
             if len(related) >= p._MAX_RELATED or (rel != "related" and (
                     link_url is not None or rel != "alternate")):
                 continue  # (safe_url is not cheap: only for links that are used)
-            href = safe_url(href_raw, base)
+            href = safe_url(href_raw)
             if rel == "related" and href:
                 related.append(RelatedLink(title=clean_line(rtitle) or p._host(href), url=href))
             elif link_url is None and rel == "alternate" and href:
