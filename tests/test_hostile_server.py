@@ -83,7 +83,7 @@ def check_error(fault: Fault, feed: dict[str, Any], run: Run, url: str) -> None:
 def test_all_faults_in_one_refresh(all_at_once: tuple[Run, dict[str, dict[str, Any]]],
                                    baseline_rss: int) -> None:
     run, feeds = all_at_once
-    # per_host (4) requests at a time on one host: slow faults may queue behind each
+    # per_host (6) requests at a time on one host: slow faults may queue behind each
     # other, each bounded by the deadline once it starts.
     slow = sum(f.slow for f in FAULTS)
     assert run.seconds < DEADLINE * (slow + 1) + MARGIN, run.seconds

@@ -30,7 +30,7 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class FetchSettings:
     max_in_flight: int = 16
-    per_host: int = 4
+    per_host: int = 6
     deadline: float = 30.0
     max_bytes: int = 10 * 1024 * 1024
     max_entries: int = 1000
@@ -85,7 +85,7 @@ DEFAULT_CONFIG = """\
 
 [fetch]
 max_in_flight = 16        # requests in flight at once, all hosts together
-per_host = 4              # requests in flight to one host
+per_host = 6              # requests in flight to one host (as browsers do)
 deadline = 30.0           # seconds for a whole request, redirects included
 max_bytes = 10485760      # largest body accepted (after decompression)
 max_entries = 1000        # entries kept from one feed body

@@ -147,7 +147,7 @@ class Fetcher:
         self,
         *,
         max_in_flight: int = 16,
-        per_host: int = 4,
+        per_host: int = 6,
         max_bytes: int = DEFAULT_MAX_BYTES,
         deadline: float = DEFAULT_DEADLINE,
         user_agent: str = USER_AGENT,
