@@ -9,7 +9,7 @@ outlet's version takes part of the event's sentences and some unrelated ones, an
 event's invented names (people, places) replace capitalised words, so the vocabulary has
 a long tail of rare names as real news has. One event in twenty is a wire story carried
 word for word by two feeds. Everything is written through `Store.store_feed`, the path a
-refresh takes, so the similar-articles index is built the way a user's is.
+refresh takes, so the search index is built the way a user's is.
 """
 
 from __future__ import annotations
