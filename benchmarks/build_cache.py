@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from readerterm import paths  # noqa: E402
+from readerterm.feeds.bodies import entry_rows  # noqa: E402
 from readerterm.feeds.parse import parse_feed  # noqa: E402
 from readerterm.htmlblocks import html_to_text  # noqa: E402
 from readerterm.models import ParsedEntry, ParsedFeed  # noqa: E402
@@ -121,19 +122,15 @@ def build(home: Path, articles: int, seed: int) -> None:
     for url, entries in per_feed.items():
         for start in range(0, len(entries), 250):
             chunk = tuple(entries[start:start + 250])
-            store.store_feed(ids[url] or 0, ParsedFeed(url, None, "rss", chunk), etag=None,
-                             last_modified=None, now=END, body_text=_plain,
-                             want_document=lambda _e: False, keep_days=100_000,
+            rows = entry_rows(ParsedFeed(url, None, "rss", chunk), 250)
+            store.store_feed(ids[url] or 0, rows, title=url, link=None, etag=None,
+                             last_modified=None, now=END, fulltext=False, keep_days=100_000,
                              keep_per_feed=1_000_000)
     store.conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('optimize')")
     store.close()
     took = time.perf_counter() - started
     print(f"{made} articles in {event} events, {FEEDS} feeds: stored in {took:.0f} s "
           f"({made / took:.0f} articles/s) at {p.database}", file=sys.stderr)
-
-
-def _plain(entry: ParsedEntry) -> str:
-    return html_to_text(entry.content_html)
 
 
 def main() -> int:

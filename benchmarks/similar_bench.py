@@ -30,10 +30,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 import same_story  # noqa: E402
 from readerterm import paths  # noqa: E402
 from readerterm.config import Settings  # noqa: E402
+from readerterm.feeds.bodies import entry_rows  # noqa: E402
 from readerterm.feeds.parse import parse_feed  # noqa: E402
-from readerterm.htmlblocks import html_to_text  # noqa: E402
 from readerterm.library import Filters, Library  # noqa: E402
-from readerterm.models import ParsedEntry  # noqa: E402
 from readerterm.store.cache import Store  # noqa: E402
 from readerterm.store.sig import STOPWORDS, words  # noqa: E402
 
@@ -96,9 +95,10 @@ def precision() -> tuple[float, dict[str, float], int]:
         now = datetime(2027, 1, 1, tzinfo=UTC)
         for name, body in feeds.items():
             url = f"http://127.0.0.1:9/{name}"
-            store.store_feed(store.feed_id(url) or 0, parse_feed(body, {}, url, now=now),
-                             etag=None, last_modified=None, now=now, body_text=_text,
-                             want_document=lambda _e: False, keep_days=100_000,
+            feed = parse_feed(body, {}, url, now=now)
+            store.store_feed(store.feed_id(url) or 0, entry_rows(feed, 250, url),
+                             title=feed.title, link=feed.link, etag=None, last_modified=None,
+                             now=now, fulltext=False, keep_days=100_000,
                              keep_per_feed=100_000)
         lib = Library(p, Settings(), store)
         by_title: dict[str, list[int]] = {}
@@ -108,10 +108,6 @@ def precision() -> tuple[float, dict[str, float], int]:
         count = lib.count()
         store.close()
     return mean, per_group, count
-
-
-def _text(entry: ParsedEntry) -> str:
-    return html_to_text(max(entry.content_html, entry.summary_html, key=len))
 
 
 def main() -> int:

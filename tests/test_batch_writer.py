@@ -99,9 +99,16 @@ def test_a_failed_commit_fails_every_write_of_its_batch(store: Store) -> None:
 
 def test_shutdown_drops_writes_not_begun(store: Store) -> None:
     writer = BatchWriter(store, window=0.01, idle=0.01)
-    gate = threading.Event()
-    busy = writer.submit(lambda: (gate.wait(5), add_feed(store, "https://a.example/"))[1])
+    gate, started = threading.Event(), threading.Event()
+
+    def slow_write() -> str:
+        started.set()
+        gate.wait(5)
+        return add_feed(store, "https://a.example/")
+
+    busy = writer.submit(slow_write)
     queued = [writer.submit(add_feed, store, f"https://q{i}.example/") for i in range(5)]
+    assert started.wait(5)
     done = threading.Thread(target=writer.shutdown, kwargs={"cancel_futures": True})
     done.start()
     gate.set()

@@ -181,7 +181,8 @@ def fill(lib: Library, count: int, feeds: int = 4) -> None:
     subscribed feeds, one minute apart, newest at NOW."""
     from datetime import timedelta
 
-    from readerterm.models import ParsedEntry, ParsedFeed
+    from readerterm.models import ParsedEntry
+    from readerterm.store.rows import entry_row
 
     p = lib.paths
     urls = [f"http://127.0.0.1:9/big{n}.xml" for n in range(feeds)]
@@ -197,7 +198,6 @@ def fill(lib: Library, count: int, feeds: int = 4) -> None:
                         published=NOW - timedelta(minutes=i * feeds + n),
                         summary_html="<p>Short.</p>")
             for i in range(per))
-        lib.store.store_feed(ids[url], ParsedFeed(f"Big {n}", None, "rss", entries),
-                             etag=None, last_modified=None, now=NOW,
-                             body_text=lambda e: e.title, want_document=lambda e: False,
-                             keep_days=100000, keep_per_feed=count)
+        lib.store.store_feed(ids[url], [entry_row(e, e.title, True) for e in entries],
+                             title=f"Big {n}", link=None, etag=None, last_modified=None,
+                             now=NOW, fulltext=False, keep_days=100000, keep_per_feed=count)

@@ -34,7 +34,7 @@ from readerterm.config import (
     save_sections,
     write_default_settings,
 )
-from readerterm.feeds.bodies import Parsed, digest_entry, parse_body, warm
+from readerterm.feeds.bodies import Parsed, parse_body, warm
 from readerterm.feeds.parse import NotAFeed, parse_feed
 from readerterm.htmlblocks import html_to_blocks, html_to_text
 from readerterm.models import (
@@ -42,14 +42,14 @@ from readerterm.models import (
     Document,
     FeedRow,
     Image,
-    ParsedEntry,
     RelatedLink,
 )
 from readerterm.net import PAGE_ACCEPT, Fetcher, FetchResult
 from readerterm.related import Similar, SimilarFinder
 from readerterm.safety import clean_line, now_utc, safe_url
 from readerterm.store.batch import BatchWriter
-from readerterm.store.cache import Filters, SearchError, Store, iso
+from readerterm.store.cache import Filters, SearchError, Store
+from readerterm.store.rows import iso
 
 if TYPE_CHECKING:
     from readerterm.search import SearchHit
@@ -550,27 +550,14 @@ class Library:
         if parsed_body is None:
             parsed_body = parse_body(result.body, result.headers, result.final_url, now,
                                       self.settings.fetch.max_entries, ft.min_words)
-        parsed = parsed_body.feed
-        if parsed is None:
+        if parsed_body.entries is None:
             self.store.feed_error(feed.id, parsed_body.error, result.status, now)
             report.failed.append((url, parsed_body.error))
             return moved
-        want = ft.enabled and feed.fulltext
-        digests = parsed_body.digests
-
-        def digest(entry: ParsedEntry) -> tuple[str, bool]:
-            return digests.get(entry.guid) or digest_entry(entry, ft.min_words)
-
-        def want_document(entry: ParsedEntry) -> bool:
-            return want and entry.link is not None and not digest(entry)[1]
-
-        def body_text(entry: ParsedEntry) -> str:
-            return digest(entry)[0]
-
         new_ids = self.store.store_feed(
-            feed.id, parsed, etag=result.etag, last_modified=result.last_modified, now=now,
-            body_text=body_text, want_document=want_document,
-            keep_days=self.settings.retention.days,
+            feed.id, parsed_body.entries, title=parsed_body.title, link=parsed_body.link,
+            etag=result.etag, last_modified=result.last_modified, now=now,
+            fulltext=ft.enabled and feed.fulltext, keep_days=self.settings.retention.days,
             keep_per_feed=self.settings.retention.per_feed,
         )
         report.updated += 1

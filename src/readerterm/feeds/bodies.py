@@ -2,21 +2,23 @@
 
 `parse_body` parses one body (`parse.parse_feed`: the lxml fast path, else feedparser)
 and, per entry, reads the searchable text and the full-story decision from one walk of
-its HTML (`_htmldigest`, which the fast parser already made). It runs in the refresh's parser
+its HTML (`_htmldigest`, which the fast parser already made), and makes the rows the
+cache stores (`store.rows`). It runs in the refresh's parser
 processes, so this module imports only what that needs: no httpx, no asyncio, no
 SQLite, no extractor.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from readerterm.feeds._htmldigest import cached_digest, clear_cache
 from readerterm.feeds.parse import NotAFeed, parse_feed
 from readerterm.models import ParsedEntry, ParsedFeed
+from readerterm.store.rows import EntryRow, entry_row
 
-__all__ = ["Parsed", "digest_entry", "parse_body", "warm"]
+__all__ = ["Parsed", "digest_entry", "entry_rows", "parse_body", "warm"]
 
 
 def digest_entry(entry: ParsedEntry, min_words: int,
@@ -32,13 +34,19 @@ def digest_entry(entry: ParsedEntry, min_words: int,
     return digest.text, digest.full_story(min_words)
 
 
+def entry_rows(feed: ParsedFeed, min_words: int, base: str | None = None) -> list[EntryRow]:
+    """The feed's entries as the cache stores them (`store.rows`), digested."""
+    return [entry_row(entry, *digest_entry(entry, min_words, base)) for entry in feed.entries]
+
+
 @dataclass
 class Parsed:
-    """A feed body parsed (in a worker): the feed and, per guid, (searchable text, whole
-    story)."""
+    """A feed body parsed (in a worker): its title, link and entries ready to store;
+    `entries` is None when the body could not be read (see `error`)."""
 
-    feed: ParsedFeed | None = None
-    digests: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    title: str = ""
+    link: str | None = None
+    entries: list[EntryRow] | None = None
     error: str = ""
     not_a_feed: bool = False
 
@@ -47,11 +55,9 @@ def parse_body(body: bytes, headers: dict[str, str], url: str, now: datetime,
                max_entries: int, min_words: int) -> Parsed:
     """Parse one body and digest its entries. Never raises."""
     try:
-        parsed = parse_feed(body, headers, url, now=now)
-        parsed = replace(parsed, entries=parsed.entries[:max_entries])
-        digests = {entry.guid: digest_entry(entry, min_words, url)
-                   for entry in parsed.entries}
-        return Parsed(parsed, digests)
+        feed = parse_feed(body, headers, url, now=now)
+        feed = replace(feed, entries=feed.entries[:max_entries])
+        return Parsed(feed.title, feed.link, entry_rows(feed, min_words, url))
     except NotAFeed as exc:
         return Parsed(error=str(exc), not_a_feed=True)
     except Exception as exc:  # a parser bug must not stop the other feeds

@@ -8,7 +8,6 @@ a busy timeout, and every write in a short `BEGIN IMMEDIATE` transaction, so a
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import threading
@@ -19,7 +18,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from readerterm.models import ArticleRow, FeedRow, ParsedEntry, ParsedFeed
+from readerterm.models import ArticleRow, FeedRow
+from readerterm.store.rows import ENTRY_COLUMNS, EntryRow, iso
 from readerterm.store.schema import migrate
 
 BUSY_TIMEOUT_MS = 5000
@@ -27,11 +27,6 @@ BUSY_TIMEOUT_MS = 5000
 
 class SearchError(ValueError):
     """A search query that FTS5 cannot read."""
-
-
-def iso(value: datetime) -> str:
-    """The cache's date format: UTC, second precision, sortable as text."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
@@ -82,20 +77,10 @@ class Filters:
         return (" AND ".join(clauses) or "1"), args
 
 
-def entry_digest(entry: ParsedEntry) -> str:
-    parts = [entry.title, entry.link or "", entry.author, entry.summary_html, entry.content_html,
-             entry.published.isoformat() if entry.published else "", "|".join(entry.categories),
-             repr(entry.lead_image), repr(entry.related), repr(entry.enclosures)]
-    data = "\x1f".join(parts).encode("utf-8", "replace")
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
 _ARTICLE_COLUMNS = """a.id, a.feed_id, a.title, COALESCE(NULLIF(f.title, ''), f.url), f.section,
     a.published, a.url, a.read, a.starred"""
 
 
-_ENTRY_COLUMNS = ("url", "title", "author", "section", "summary_html", "content_html",
-                  "lead_image", "enclosures", "feed_related", "digest")
 _ROWS_PER_INSERT = 60  # 60 rows x 16 columns stays under SQLite's oldest limit of 999 values
 
 
@@ -256,14 +241,14 @@ class Store:
                 "last_fetched = ?, retry_after = NULL WHERE id = ?", (iso(now), feed_id))
 
     # -- articles ----------------------------------------------------------------------
-    def store_feed(self, feed_id: int, parsed: ParsedFeed, *, etag: str | None,
-                   last_modified: str | None, now: datetime, body_text: Any,
-                   want_document: Any, keep_days: int, keep_per_feed: int) -> list[int]:
-        """Upsert a parsed feed's entries in one transaction; returns the new article ids.
-
-        `body_text(entry) -> str` gives the searchable text; `want_document(entry) -> bool`
-        says whether the article page should be fetched. Read and starred flags and an
-        extracted document are never touched by a refresh.
+    def store_feed(self, feed_id: int, entries: Sequence[EntryRow], *, title: str,
+                   link: str | None, etag: str | None, last_modified: str | None,
+                   now: datetime, fulltext: bool, keep_days: int,
+                   keep_per_feed: int) -> list[int]:
+        """Upsert a parsed feed's entries (rows.entry_row) in one transaction; returns the
+        new article ids. With `fulltext`, the page of a new entry that is not the whole
+        story is marked to be fetched. Read and starred flags and an extracted document
+        are never touched by a refresh.
 
         New articles go in with one multi-row INSERT per table, not one statement per
         row: every statement releases and retakes the GIL, and a refresh's writer thread
@@ -279,57 +264,44 @@ class Store:
                 "SELECT guid, id, digest FROM articles WHERE feed_id = ?", (feed_id,))}
             next_id = int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM articles")
                           .fetchone()[0]) + 1
-            for entry in parsed.entries:
-                digest = entry_digest(entry)
+            for entry in entries:
+                digest = entry.values[-1]
                 old = known.get(entry.guid)
                 if old is not None and old[1] == digest:
                     continue
-                values = (
-                    entry.link, entry.title, entry.author, entry.section, entry.summary_html,
-                    # an RSS item's only description is both: kept once (the reader shows
-                    # the longer of the two)
-                    "" if entry.content_html == entry.summary_html else entry.content_html,
-                    json.dumps(entry.lead_image.to_dict()) if entry.lead_image else None,
-                    json.dumps([e.__dict__ for e in entry.enclosures])
-                    if entry.enclosures else None,
-                    json.dumps([r.to_dict() for r in entry.related]) if entry.related else None,
-                    digest,
-                )
-                text = body_text(entry)
                 if old is None:
                     # INTEGER PRIMARY KEY picks MAX(id) + 1 itself; naming it inside this
                     # IMMEDIATE transaction gives the same ids without a statement per row.
                     article_id = next_id
                     next_id += 1
-                    published = iso(entry.published) if entry.published else stamp
-                    rows.append((article_id, feed_id, entry.guid, published, stamp,
-                                 "wanted" if want_document(entry) else "none", *values))
+                    wanted = fulltext and entry.values[0] is not None and not entry.full_story
+                    rows.append((article_id, feed_id, entry.guid, entry.published or stamp,
+                                 stamp, "wanted" if wanted else "none", *entry.values))
                     new_ids.append(article_id)
                     known[entry.guid] = (article_id, digest)
                 else:
                     article_id = old[0]
-                    sets = ", ".join(f"{k} = ?" for k in _ENTRY_COLUMNS)
-                    args = list(values)
+                    sets = ", ".join(f"{k} = ?" for k in ENTRY_COLUMNS)
+                    args = list(entry.values)
                     if entry.published:
                         sets += ", published = ?"
-                        args.append(iso(entry.published))
+                        args.append(entry.published)
                     conn.execute(f"UPDATE articles SET {sets} WHERE id = ?", (*args, article_id))
                     has_doc = conn.execute("SELECT document IS NOT NULL FROM articles "
                                            "WHERE id = ?", (article_id,)).fetchone()[0]
                     if has_doc:
                         continue  # the extracted page stays the searchable text
                     conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
-                indexed.append((article_id, entry.title, text))
+                indexed.append((article_id, entry.values[1], entry.text))
             _insert_many(conn, "articles", ("id", "feed_id", "guid", "published", "first_seen",
-                                            "doc_status", *_ENTRY_COLUMNS), rows)
+                                            "doc_status", *ENTRY_COLUMNS), rows)
             _insert_many(conn, "articles_fts", ("rowid", "title", "body"), indexed)
-            feed_title = parsed.title
             conn.execute(
                 "UPDATE feeds SET status = 'ok', error = NULL, error_status = NULL, "
                 "error_at = NULL, last_fetched = ?, retry_after = NULL, etag = ?, "
                 "last_modified = ?, title = CASE WHEN title = '' THEN ? ELSE title END, "
                 "site_url = ? WHERE id = ?",
-                (stamp, etag, last_modified, feed_title, parsed.link, feed_id),
+                (stamp, etag, last_modified, title, link, feed_id),
             )
             self._retain(conn, feed_id, now, keep_days, keep_per_feed)
         return new_ids
