@@ -119,3 +119,26 @@ def test_shutdown_drops_writes_not_begun(store: Store) -> None:
     with pytest.raises(RuntimeError):
         writer.submit(add_feed, store, "https://late.example/")
     store.close()
+
+
+def test_each_writer_closes_its_connection_when_it_ends(store: Store) -> None:
+    """A reader refreshes every so often, each time with a new writer thread: the
+    connections (and their page caches) must not pile up."""
+
+    def open_files() -> int:
+        fds = Path("/proc/self/fd")
+        return sum(1 for fd in fds.iterdir()
+                   if str(fd.resolve()).startswith(str(store.path)))
+
+    def refresh(n: int) -> None:
+        writer = BatchWriter(store)
+        writer.submit(add_feed, store, f"https://{n}.example/").result(10)
+        writer.shutdown()
+
+    store.conn.execute("SELECT 1")
+    refresh(0)  # (SQLite may keep a closed connection's descriptor for reuse)
+    after_one = open_files()
+    for n in range(1, 20):
+        refresh(n)
+    assert open_files() == after_one
+    store.close()

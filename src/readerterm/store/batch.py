@@ -69,9 +69,12 @@ class BatchWriter(Executor):
             self._thread.join()
 
     def _run(self) -> None:
-        job = self._jobs.get()
-        while job is not None:
-            job = self._batch(job)
+        try:
+            job = self._jobs.get()
+            while job is not None:
+                job = self._batch(job)
+        finally:
+            self.store.release()  # one writer per refresh: its connection ends with it
 
     def _batch(self, job: _Job) -> _Job | None:
         """Run `job` and the writes that follow it closely in one transaction; return

@@ -127,6 +127,19 @@ class Store:
                 self._all.append(conn)
         return conn
 
+    def release(self) -> None:
+        """Close the calling thread's connection: for a thread about to end, whose
+        connection would otherwise stay open (and hold its page cache) until `close`."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            return
+        self._local.conn = None
+        with self._lock:
+            if conn in self._all:
+                self._all.remove(conn)
+        with suppress(sqlite3.Error):
+            conn.close()
+
     def close(self) -> None:
         with self._lock:
             for conn in self._all:
