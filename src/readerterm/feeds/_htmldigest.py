@@ -137,6 +137,23 @@ def html_digest(html: str, base_url: str | None = None) -> HtmlDigest:
     root = lxml_root(html)
     if root is None:
         return _of_blocks(html_to_blocks(html, base_url))
+    found = _fast_digest(root, base_url)
+    if found is not None:
+        return found
+    # The fast path may have changed the tree before it gave up: walk a fresh one.
+    return _walk_digest(lxml_root(html), base_url)
+
+
+def _image(el: Any, base_url: str | None) -> Image | None:
+    """`htmlblocks._Walker._image` of an lxml element."""
+    src = el.get("src") or el.get("data-src") or ""
+    url = safe_url(src, base_url)
+    return Image(src=url, alt=clean_line(el.get("alt") or "")) if url else None
+
+
+def _walk_digest(root: Any, base_url: str | None) -> HtmlDigest:
+    """The walker's state machine (htmlblocks._Walker) over every lxml event, with raw
+    text instead of blocks: the fallback of `_fast_digest`, right on any tree."""
     from lxml import etree
 
     # The walker's state (htmlblocks._Walker), with raw text instead of blocks.
@@ -203,11 +220,6 @@ def html_digest(html: str, base_url: str | None = None) -> HtmlDigest:
             first_figure = Image(src=fig["src"], alt=fig.get("alt", ""), caption=caption,
                                  credit=CREDIT_PREFIX.sub("", credit))
 
-    def image(el: Any) -> Image | None:
-        src = el.get("src") or el.get("data-src") or ""
-        url = safe_url(src, base_url)
-        return Image(src=url, alt=clean_line(el.get("alt") or "")) if url else None
-
     walk = etree.iterwalk(root, events=("start", "end"))
     for event, el in walk:
         tag = el.tag
@@ -225,7 +237,7 @@ def html_digest(html: str, base_url: str | None = None) -> HtmlDigest:
                 continue
             elif figure is not None:
                 if tag == _IMG and not figure.get("src"):
-                    found = image(el)
+                    found = _image(el, base_url)
                     if found:
                         figure["src"] = found.src
                         figure["alt"] = found.alt
@@ -241,7 +253,7 @@ def html_digest(html: str, base_url: str | None = None) -> HtmlDigest:
                     flush()
                 figure = {"caption": "", "credit": ""}
             elif tag == _IMG:
-                found = image(el)
+                found = _image(el, base_url)
                 if found and not lists:
                     if buf:
                         flush()
@@ -316,6 +328,238 @@ def html_digest(html: str, base_url: str | None = None) -> HtmlDigest:
     end_item()
     while lists:
         end_list(lists.pop(), False)
+    if buf:
+        flush()
+    return HtmlDigest.of(parts, paragraphs + items_all, first_figure)
+
+
+# -- the fast path ---------------------------------------------------------------------
+
+_FAST_MAX_ELEMENTS = 2000  # far below MAX_BLOCKS: blocks <= 2 per element + 1
+_FAST_MAX_DEPTH = 300
+_BLOCKS = BLOCK_TAGS | frozenset(HEADINGS) | {_QUOTE}  # flush at start and end
+_ITEM_TAGS = (BLOCK_TAGS - {_BR}) | {_IMG}  # what a list item may hold, besides <br>
+_KEEP = _BLOCKS | {_PRE, "ul", "ol", _LI, _FIGURE, _IMG, "html", "body"}
+# Tags the walker changes state at (outside figures); every other tag only adds text.
+
+
+class _GiveUp(Exception):
+    """Markup the fast path does not follow: `_walk_digest` reads it."""
+
+
+def _clean(raw: str) -> str:
+    """`clean_line(raw, limit=100_000)`, skipping its work for text that is already one
+    clean line (no control or format character, no space but single " ")."""
+    text = raw.strip()
+    if not text or (text.isprintable() and "  " not in text and len(raw) <= 100_000):
+        return text
+    return clean_line(raw, limit=100_000)
+
+
+def _figure_parts(fig: Any, base_url: str | None) -> dict[str, str]:
+    """The walker's figure branch over one <figure>'s subtree: its first image's src
+    and alt, its caption and credit text (raw)."""
+    from lxml import etree
+
+    figure = {"caption": "", "credit": ""}
+    fig_part: str | None = None
+    fig_depth = 0
+    for event, el in etree.iterwalk(fig, events=("start", "end")):
+        if el is fig:
+            continue
+        tag = el.tag
+        if event == "start":
+            if tag == _FIGURE or tag == "html" or tag == "body" or tag in SKIP:
+                raise _GiveUp  # a figure in a figure ends at the inner one's end tag
+            if tag == _IMG and not figure.get("src"):
+                found = _image(el, base_url)
+                if found:
+                    figure["src"] = found.src
+                    figure["alt"] = found.alt
+            elif tag == _FIGCAPTION:
+                fig_part = "caption"
+                fig_depth = 1
+            elif fig_part and tag not in VOID:
+                fig_depth += 1
+                if CREDIT_CLASS.search(el.get("class") or ""):
+                    fig_part = "credit"
+            data = el.text
+        else:
+            if tag in VOID:
+                pass
+            elif fig_part:
+                if tag == _FIGCAPTION:
+                    fig_part = None
+                else:
+                    fig_depth -= 1
+                    if fig_part == "credit" and fig_depth <= 1:
+                        fig_part = "caption"
+            data = el.tail
+        if data and fig_part:
+            figure[fig_part] += data
+    return figure
+
+
+def _figure_image(fig: dict[str, str]) -> Image | None:
+    """The walker's figure block's image (`_Walker._end_figure`), if it has a source."""
+    if not fig.get("src"):
+        return None
+    caption = clean_line(fig["caption"], limit=2000)
+    credit = clean_line(fig["credit"], limit=500)
+    if caption and not credit:
+        caption, credit = split_credit(caption)
+    return Image(src=fig["src"], alt=fig.get("alt", ""), caption=caption,
+                 credit=CREDIT_PREFIX.sub("", credit))
+
+
+def _fast_digest(root: Any, base_url: str | None) -> HtmlDigest | None:
+    """The walker's digest from a few C-level passes over the tree, or None (the tree
+    may then be changed) where the markup needs the full state machine.
+
+    Skipped elements are cut out (`strip_elements`) and every tag the walker does not
+    change state at is dissolved into its parent's text (`strip_tags`): what is left
+    is blocks, lists, figures and images, each holding its whole text in `.text` and
+    `.tail`, and a short walk over those gives the walker's flushes. Figures are read
+    before that (their caption's credit is told apart by a class on an inline tag).
+    Gives up on <pre> holding markup, list items holding more than text, images and
+    <br>, lists holding more than items, <li> out of a list and figures in figures.
+    """
+    from lxml import etree
+
+    elements = list(root.iter())
+    if len(elements) > _FAST_MAX_ELEMENTS:
+        return None
+    tags = {el.tag for el in elements}
+    del elements
+    skip = tags & SKIP
+    if skip:
+        etree.strip_elements(root, *skip, with_tail=False)
+    # The figures' images, read before their inline tags go: only up to the first one
+    # with a source (no later figure can be the first figure).
+    figures: list[Image | None] = []
+    n_figures = 0
+    if _FIGURE in tags:
+        try:
+            for fig in root.iter(_FIGURE):
+                n_figures += 1
+                if not figures or figures[-1] is None:
+                    figures.append(_figure_image(_figure_parts(fig, base_url)))
+        except _GiveUp:
+            return None
+    inline = tags - _KEEP
+    if inline:
+        if not all(isinstance(tag, str) and "{" not in tag and "*" not in tag
+                   for tag in inline):
+            return None
+        etree.strip_tags(root, *inline)
+
+    parts: list[str] = []
+    paragraphs: list[str] = []
+    items_all: list[str] = []
+    buf: list[str] = []
+    first_figure: Image | None = None
+    seen_figures = 0
+
+    def flush() -> None:
+        text = _clean("".join(buf))
+        buf.clear()
+        if text:
+            parts.append(text)
+            paragraphs.append(text)
+
+    def item_raw(el: Any, depth: int) -> str:
+        """The text a list item's subtree adds to it (blocks inside add no break)."""
+        out = [el.text or ""]
+        for child in el:
+            tag = child.tag
+            if tag == _BR:
+                out.append(" ")
+            elif tag not in _ITEM_TAGS or depth > _FAST_MAX_DEPTH:
+                raise _GiveUp
+            if child.text or len(child):
+                out.append(item_raw(child, depth + 1))
+            out.append(child.tail or "")
+        return "".join(out)
+
+    def visit(parent: Any, depth: int) -> None:
+        nonlocal first_figure, seen_figures
+        if depth > _FAST_MAX_DEPTH:
+            raise _GiveUp
+        for el in parent:
+            tag = el.tag
+            if tag in _BLOCKS:
+                if buf:
+                    flush()
+                text = el.text
+                if text:
+                    buf.append(text)
+                if len(el):
+                    visit(el, depth + 1)
+                if buf and tag not in VOID:  # <br>, <hr>: no end tag, no flush
+                    flush()
+            elif tag == "ul" or tag == "ol":
+                if buf:
+                    flush()
+                text = el.text  # goes to the paragraph after the list, as in the walker
+                if text:
+                    buf.append(text)
+                items: list[str] = []
+                for item in el:
+                    if item.tag != _LI:
+                        raise _GiveUp
+                    raw = item_raw(item, depth + 1) if len(item) else item.text
+                    if raw:
+                        text = _clean(raw)
+                        if text:
+                            items.append(text)
+                    tail = item.tail
+                    if tail:
+                        buf.append(tail)
+                if items:
+                    parts.extend(items)
+                    items_all.extend(items)
+            elif tag == _FIGURE:
+                if buf:
+                    flush()
+                if first_figure is None and seen_figures < len(figures):
+                    first_figure = figures[seen_figures]
+                seen_figures += 1
+            elif tag == _IMG:
+                found = _image(el, base_url) if (first_figure is None or buf) else None
+                if found:
+                    if buf:
+                        flush()
+                    if first_figure is None:
+                        first_figure = found
+                if el.text or len(el):
+                    raise _GiveUp
+            elif tag == _PRE:
+                if buf:
+                    flush()
+                if len(el):
+                    raise _GiveUp
+                text = clean_text((el.text or "").strip("\n"))
+                if text:
+                    parts.append(text)
+            elif tag == "html" or tag == "body":
+                text = el.text
+                if text:
+                    buf.append(text)
+                visit(el, depth + 1)
+            else:  # <li> out of a list, a tag strip_tags left
+                raise _GiveUp
+            tail = el.tail
+            if tail:
+                buf.append(tail)
+
+    try:
+        if root.text:
+            buf.append(root.text)
+        visit(root, 0)
+    except _GiveUp:
+        return None
+    if seen_figures != n_figures:
+        return None  # a figure inside a figure
     if buf:
         flush()
     return HtmlDigest.of(parts, paragraphs + items_all, first_figure)
