@@ -32,13 +32,24 @@ CREDIT_PREFIX = re.compile(
 MAX_BLOCKS = 5000
 
 
+CREDIT_AT_END = re.compile(
+    r"\s*\(?\s*(?:(?:Photograph|Photo|Image|Picture|Illustration|Credit)s?\s*(?::|by)\s*"
+    r"|©\s*)([^.()]{2,120})\)?\.?\s*$"
+)
+
+
 def split_credit(caption: str) -> tuple[str, str]:
     """Split "A caption. Photograph: Someone/Agency" into (caption, credit)."""
-    match = re.search(
-        r"\s*\(?\s*(?:(?:Photograph|Photo|Image|Picture|Illustration|Credit)s?\s*(?::|by)\s*"
-        r"|©\s*)([^.()]{2,120})\)?\.?\s*$",
-        caption,
-    )
+    # From its keyword to its end a match holds no ".", "(" or ")" but a ")." closing
+    # the caption, and before the keyword only blanks and one "(": no match starts
+    # before the last of those characters (or the blanks before it, for a "("), so the
+    # search starts there instead of trying every position of a long caption.
+    core = caption.rstrip()
+    core = core[:-1] if core.endswith(".") else core
+    core = core[:-1] if core.endswith(")") else core
+    last = max(core.rfind("."), core.rfind("("), core.rfind(")"))
+    start = len(core[:last].rstrip()) if last >= 0 and core[last] == "(" else last + 1
+    match = CREDIT_AT_END.search(caption, start)
     if match and match.start() > 0:
         # "(Image: GETTY)" loses both parentheses, not only the closing one.
         return caption[: match.start()].rstrip(" .,;-–—(") + ".", match.group(1).strip()

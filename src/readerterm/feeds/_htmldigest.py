@@ -36,7 +36,7 @@ from readerterm.htmlblocks import (
     split_credit,
 )
 from readerterm.models import Block, Image
-from readerterm.safety import clean_line, clean_text, safe_url
+from readerterm.safety import TITLE_MAX, clean_line, clean_text, safe_url
 
 __all__ = ["HtmlDigest", "cached_digest", "clear_cache", "html_digest", "lxml_root"]
 
@@ -99,6 +99,7 @@ def _of_blocks(blocks: list[Block]) -> HtmlDigest:
 
 
 _html_parser: Any = None
+_etree: Any = None  # lxml.etree, once `lxml_root` has imported it
 
 
 def lxml_root(html: str) -> Any:
@@ -108,15 +109,16 @@ def lxml_root(html: str) -> Any:
     if not html or "<" not in html or len(html) > 1_000_000 or (
             html.count("<") != html.count(">")):
         return None
-    global _html_parser
-    from lxml import etree
-
+    global _html_parser, _etree
     if _html_parser is None:
+        from lxml import etree
+
+        _etree = etree
         _html_parser = etree.HTMLParser(remove_comments=True, remove_pis=True,
                                         no_network=True, default_doctype=False)
     parser = _html_parser
     try:
-        root = etree.fromstring(html, parser)
+        root = _etree.fromstring(html, parser)
     except Exception:  # lxml refuses some strings (an encoding declaration, ...)
         return None
     if root is None or any(e.type_name != "HTML_UNKNOWN_TAG" for e in parser.error_log):
@@ -144,11 +146,25 @@ def html_digest(html: str, base_url: str | None = None) -> HtmlDigest:
     return _walk_digest(lxml_root(html), base_url)
 
 
+def _line(raw: str, limit: int) -> str:
+    """`clean_line(raw, limit)`, skipping its work for text that is already one clean
+    line once stripped: printable (so no control, format, private-use or whitespace
+    character but " "), without a double space, no longer than `limit`."""
+    text = raw.strip()
+    if not text or (text.isprintable() and "  " not in text and len(raw) <= limit):
+        return text
+    return clean_line(raw, limit=limit)
+
+
+def _src(el: Any, base_url: str | None) -> str | None:
+    """An <img>'s source as the walker reads it: `src`, else `data-src`, if safe."""
+    return safe_url(el.get("src") or el.get("data-src") or "", base_url)
+
+
 def _image(el: Any, base_url: str | None) -> Image | None:
     """`htmlblocks._Walker._image` of an lxml element."""
-    src = el.get("src") or el.get("data-src") or ""
-    url = safe_url(src, base_url)
-    return Image(src=url, alt=clean_line(el.get("alt") or "")) if url else None
+    url = _src(el, base_url)
+    return Image(src=url, alt=_line(el.get("alt") or "", TITLE_MAX)) if url else None
 
 
 def _walk_digest(root: Any, base_url: str | None) -> HtmlDigest:
@@ -335,43 +351,62 @@ def _walk_digest(root: Any, base_url: str | None) -> HtmlDigest:
 
 # -- the fast path ---------------------------------------------------------------------
 
-_FAST_MAX_ELEMENTS = 2000  # far below MAX_BLOCKS: blocks <= 2 per element + 1
 _FAST_MAX_DEPTH = 300
-_BLOCKS = BLOCK_TAGS | frozenset(HEADINGS) | {_QUOTE}  # flush at start and end
+_BLOCKS = BLOCK_TAGS | frozenset(HEADINGS) | {_QUOTE}  # flush at start and (not void) end
 _ITEM_TAGS = (BLOCK_TAGS - {_BR}) | {_IMG}  # what a list item may hold, besides <br>
 _KEEP = _BLOCKS | {_PRE, "ul", "ol", _LI, _FIGURE, _IMG, "html", "body"}
 # Tags the walker changes state at (outside figures); every other tag only adds text.
+_PARAGRAPH, _ITEM, _PRE_TEXT = 0, 1, 2  # what a part of the fast path is
+_ASCII_CONTROLS = bytes(range(32)) + b"\x7f"
+_DOUBLE_SPACE = re.compile("  ")
 
 
 class _GiveUp(Exception):
     """Markup the fast path does not follow: `_walk_digest` reads it."""
 
 
-def _clean(raw: str) -> str:
-    """`clean_line(raw, limit=100_000)`, skipping its work for text that is already one
-    clean line (no control or format character, no space but single " ")."""
-    text = raw.strip()
-    if not text or (text.isprintable() and "  " not in text and len(raw) <= 100_000):
-        return text
-    return clean_line(raw, limit=100_000)
+def _all_clean(text: str) -> bool:
+    """Whether `text` (stripped lines joined by single spaces) is printable, so holds no
+    control, format, private-use or whitespace character but " ", and has no double
+    space: then `clean_line` gives back each of its lines unchanged."""
+    if text.isascii():  # isprintable's per-character lookup, in one C pass
+        data = text.encode("ascii")
+        if len(data.translate(None, _ASCII_CONTROLS)) != len(data):
+            return False
+    elif not text.isprintable():
+        return False
+    return _DOUBLE_SPACE.search(text) is None
 
 
 def _figure_parts(fig: Any, base_url: str | None) -> dict[str, str]:
     """The walker's figure branch over one <figure>'s subtree: its first image's src
     and alt, its caption and credit text (raw)."""
-    from lxml import etree
-
+    figure = {"caption": "", "credit": ""}
+    for child in fig:  # the common figure: <img> and <figcaption>s holding text alone
+        tag = child.tag
+        if len(child) or (tag != _IMG and tag != _FIGCAPTION):
+            break
+        if tag == _IMG:
+            if "src" not in figure:
+                src = _src(child, base_url)
+                if src:
+                    figure["src"] = src
+                    figure["alt"] = _line(child.get("alt") or "", TITLE_MAX)
+        elif child.text:
+            figure["caption"] += child.text
+    else:
+        return figure
     figure = {"caption": "", "credit": ""}
     fig_part: str | None = None
     fig_depth = 0
-    for event, el in etree.iterwalk(fig, events=("start", "end")):
+    for event, el in _etree.iterwalk(fig, events=("start", "end")):
         if el is fig:
             continue
         tag = el.tag
         if event == "start":
-            if tag == _FIGURE or tag == "html" or tag == "body" or tag in SKIP:
+            if tag == _FIGURE:
                 raise _GiveUp  # a figure in a figure ends at the inner one's end tag
-            if tag == _IMG and not figure.get("src"):
+            if tag == _IMG and "src" not in figure:
                 found = _image(el, base_url)
                 if found:
                     figure["src"] = found.src
@@ -402,40 +437,39 @@ def _figure_parts(fig: Any, base_url: str | None) -> dict[str, str]:
 
 def _figure_image(fig: dict[str, str]) -> Image | None:
     """The walker's figure block's image (`_Walker._end_figure`), if it has a source."""
-    if not fig.get("src"):
+    if "src" not in fig:
         return None
-    caption = clean_line(fig["caption"], limit=2000)
-    credit = clean_line(fig["credit"], limit=500)
+    caption = _line(fig["caption"], 2000)
+    credit = _line(fig["credit"], 500)
     if caption and not credit:
         caption, credit = split_credit(caption)
-    return Image(src=fig["src"], alt=fig.get("alt", ""), caption=caption,
-                 credit=CREDIT_PREFIX.sub("", credit))
+    return Image(src=fig["src"], alt=fig["alt"], caption=caption,
+                 credit=CREDIT_PREFIX.sub("", credit) if credit else "")
 
 
 def _fast_digest(root: Any, base_url: str | None) -> HtmlDigest | None:
-    """The walker's digest from a few C-level passes over the tree, or None (the tree
-    may then be changed) where the markup needs the full state machine.
+    """The walker's digest from a few C-level passes over the tree and a walk over its
+    blocks only, or None (the tree may then be changed) where the markup needs the
+    full state machine.
 
     Skipped elements are cut out (`strip_elements`) and every tag the walker does not
     change state at is dissolved into its parent's text (`strip_tags`): what is left
     is blocks, lists, figures and images, each holding its whole text in `.text` and
     `.tail`, and a short walk over those gives the walker's flushes. Figures are read
-    before that (their caption's credit is told apart by a class on an inline tag).
+    before that (a class on an inline tag tells their credit from their caption). The
+    text is cleaned in one check of all of it; only where that finds something to
+    clean does each line go through `clean_line`.
     Gives up on <pre> holding markup, list items holding more than text, images and
-    <br>, lists holding more than items, <li> out of a list and figures in figures.
+    <br>, lists holding more than items, <li> out of a list, figures in figures, a
+    paragraph over 100,000 characters and more than MAX_BLOCKS blocks.
     """
-    from lxml import etree
-
-    elements = list(root.iter())
-    if len(elements) > _FAST_MAX_ELEMENTS:
-        return None
-    tags = {el.tag for el in elements}
-    del elements
+    etree = _etree
+    tags = {el.tag for el in root.iter()}
     skip = tags & SKIP
     if skip:
         etree.strip_elements(root, *skip, with_tail=False)
-    # The figures' images, read before their inline tags go: only up to the first one
-    # with a source (no later figure can be the first figure).
+    # The figures' images, read before their inline tags go, up to the first one with
+    # a source (no later figure can be the first figure).
     figures: list[Image | None] = []
     n_figures = 0
     if _FIGURE in tags:
@@ -453,22 +487,27 @@ def _fast_digest(root: Any, base_url: str | None) -> HtmlDigest | None:
             return None
         etree.strip_tags(root, *inline)
 
+    # Each paragraph and list item stripped but not cleaned yet, <pre> text cleaned.
     parts: list[str] = []
-    paragraphs: list[str] = []
-    items_all: list[str] = []
+    kinds: list[int] = []
     buf: list[str] = []
     first_figure: Image | None = None
     seen_figures = 0
+    other_blocks = 0  # lists, figures, images and <pre>s, for MAX_BLOCKS
+    has_items = has_pre = False
 
     def flush() -> None:
-        text = _clean("".join(buf))
+        raw = "".join(buf)
         buf.clear()
+        text = raw.strip()
         if text:
+            if len(raw) > 100_000:
+                raise _GiveUp  # clean_line cuts it: its own walk does that
             parts.append(text)
-            paragraphs.append(text)
+            kinds.append(_PARAGRAPH)
 
     def item_raw(el: Any, depth: int) -> str:
-        """The text a list item's subtree adds to it (blocks inside add no break)."""
+        """The text a list item's subtree gives it (blocks inside add no break)."""
         out = [el.text or ""]
         for child in el:
             tag = child.tag
@@ -482,7 +521,7 @@ def _fast_digest(root: Any, base_url: str | None) -> HtmlDigest | None:
         return "".join(out)
 
     def visit(parent: Any, depth: int) -> None:
-        nonlocal first_figure, seen_figures
+        nonlocal first_figure, seen_figures, other_blocks, has_items, has_pre
         if depth > _FAST_MAX_DEPTH:
             raise _GiveUp
         for el in parent:
@@ -491,48 +530,61 @@ def _fast_digest(root: Any, base_url: str | None) -> HtmlDigest | None:
                 if buf:
                     flush()
                 text = el.text
-                if text:
-                    buf.append(text)
-                if len(el):
+                if len(el) or tag in VOID:
+                    if text:
+                        buf.append(text)
                     visit(el, depth + 1)
-                if buf and tag not in VOID:  # <br>, <hr>: no end tag, no flush
-                    flush()
+                    if buf and tag not in VOID:  # <br>, <hr>: no end tag, no flush
+                        flush()
+                elif text:  # a block of text alone (most are): its paragraph
+                    line = text.strip()
+                    if line:
+                        if len(text) > 100_000:
+                            raise _GiveUp
+                        parts.append(line)
+                        kinds.append(_PARAGRAPH)
             elif tag == "ul" or tag == "ol":
                 if buf:
                     flush()
                 text = el.text  # goes to the paragraph after the list, as in the walker
                 if text:
                     buf.append(text)
-                items: list[str] = []
+                count = len(parts)
                 for item in el:
                     if item.tag != _LI:
                         raise _GiveUp
                     raw = item_raw(item, depth + 1) if len(item) else item.text
                     if raw:
-                        text = _clean(raw)
-                        if text:
-                            items.append(text)
+                        line = raw.strip()
+                        if line:
+                            if len(raw) > 100_000:
+                                raise _GiveUp
+                            parts.append(line)
+                            kinds.append(_ITEM)
                     tail = item.tail
-                    if tail:
+                    if tail and (buf or not tail.isspace()):
                         buf.append(tail)
-                if items:
-                    parts.extend(items)
-                    items_all.extend(items)
+                if len(parts) > count:
+                    has_items = True
+                    other_blocks += 1
             elif tag == _FIGURE:
                 if buf:
                     flush()
                 if first_figure is None and seen_figures < len(figures):
                     first_figure = figures[seen_figures]
                 seen_figures += 1
+                other_blocks += 1
             elif tag == _IMG:
+                if el.text or len(el):
+                    raise _GiveUp
+                # An image with a source is a block: it ends the paragraph.
                 found = _image(el, base_url) if (first_figure is None or buf) else None
                 if found:
                     if buf:
                         flush()
                     if first_figure is None:
                         first_figure = found
-                if el.text or len(el):
-                    raise _GiveUp
+                other_blocks += 1
             elif tag == _PRE:
                 if buf:
                     flush()
@@ -541,28 +593,51 @@ def _fast_digest(root: Any, base_url: str | None) -> HtmlDigest | None:
                 text = clean_text((el.text or "").strip("\n"))
                 if text:
                     parts.append(text)
+                    kinds.append(_PRE_TEXT)
+                    has_pre = True
+                other_blocks += 1
             elif tag == "html" or tag == "body":
                 text = el.text
                 if text:
                     buf.append(text)
                 visit(el, depth + 1)
-            else:  # <li> out of a list, a tag strip_tags left
+            else:  # <li> out of a list
                 raise _GiveUp
             tail = el.tail
-            if tail:
+            if tail and (buf or not tail.isspace()):  # leading blanks count for nothing
                 buf.append(tail)
 
     try:
         if root.text:
             buf.append(root.text)
         visit(root, 0)
+        if buf:
+            flush()
     except _GiveUp:
         return None
     if seen_figures != n_figures:
         return None  # a figure inside a figure
-    if buf:
-        flush()
-    return HtmlDigest.of(parts, paragraphs + items_all, first_figure)
+    if len(parts) + other_blocks >= MAX_BLOCKS:
+        return None  # the walker stops adding blocks somewhere
+    flat = " ".join(parts)
+    if has_pre or not _all_clean(flat):
+        # Something to clean (or <pre>, cleaned already): line by line, as the walker.
+        cleaned: list[str] = []
+        cleaned_kinds: list[int] = []
+        for text, kind in zip(parts, kinds, strict=True):
+            line = text if kind == _PRE_TEXT else _line(text, 100_000)
+            if line:
+                cleaned.append(line)
+                cleaned_kinds.append(kind)
+        parts, kinds = cleaned, cleaned_kinds
+        flat = " ".join(" ".join(parts).split()) if has_pre else " ".join(parts)
+    if has_items or has_pre:
+        paragraphs = [text for text, kind in zip(parts, kinds, strict=True)
+                      if kind == _PARAGRAPH]
+        paragraphs += [text for text, kind in zip(parts, kinds, strict=True) if kind == _ITEM]
+    else:
+        paragraphs = parts
+    return HtmlDigest(tuple(parts), tuple(paragraphs), first_figure, flat)
 
 
 _MEMO: dict[tuple[str, str | None], HtmlDigest] = {}
