@@ -24,7 +24,8 @@ CAPTIONS = [
     "Dogs.\xa0(Credit:\u2028Reuters)", "Dogs (Photo: X) (Credit: Y)", "Photos by Z", "(Photo: Z)",
 ]
 PIECES = ["Photo", "Photograph", "Credits", "Image", "Picture", "by", ":", "©", ".", "(", ")",
-          " ", "  ", "\n", "\t", "\xa0", "\u2028", "\x1c", "x", "Anna Berg", "s", "A.", ").", "—"]
+          " ", "  ", "\n", "\t", "\xa0", "\u2028", "\x1c", "x", "Anna Berg", "s", "A.", ").", "—",
+          "!", "?", "Illustration", "Credit", "Images", "Pictures"]
 
 
 def test_split_credit_on_chosen_captions() -> None:

@@ -38,17 +38,25 @@ CREDIT_AT_END = re.compile(
 )
 
 
+_CREDIT_WORDS = ("Photo", "Image", "Picture", "Illustration", "Credit", "©")
+
+
 def split_credit(caption: str) -> tuple[str, str]:
     """Split "A caption. Photograph: Someone/Agency" into (caption, credit)."""
     # From its keyword to its end a match holds no ".", "(" or ")" but a ")." closing
-    # the caption, and before the keyword only blanks and one "(": no match starts
-    # before the last of those characters (or the blanks before it, for a "("), so the
-    # search starts there instead of trying every position of a long caption.
+    # the caption, and before the keyword only blanks and one "(": it starts at the
+    # first keyword after the last of those characters, or in the blanks and "("
+    # before it. Searching from there spares the regex a try at every character.
     core = caption.rstrip()
     core = core[:-1] if core.endswith(".") else core
     core = core[:-1] if core.endswith(")") else core
-    last = max(core.rfind("."), core.rfind("("), core.rfind(")"))
-    start = len(core[:last].rstrip()) if last >= 0 and core[last] == "(" else last + 1
+    after = max(core.rfind("."), core.rfind("("), core.rfind(")")) + 1
+    found = [at for at in (caption.find(word, after) for word in _CREDIT_WORDS) if at >= 0]
+    if not found:
+        return caption, ""
+    start = len(caption[: min(found)].rstrip())
+    if start and caption[start - 1] == "(":
+        start = len(caption[: start - 1].rstrip())
     match = CREDIT_AT_END.search(caption, start)
     if match and match.start() > 0:
         # "(Image: GETTY)" loses both parentheses, not only the closing one.

@@ -353,11 +353,14 @@ def _walk_digest(root: Any, base_url: str | None) -> HtmlDigest:
 
 _FAST_MAX_DEPTH = 300
 _BLOCKS = BLOCK_TAGS | frozenset(HEADINGS) | {_QUOTE}  # flush at start and (not void) end
-_ITEM_TAGS = (BLOCK_TAGS - {_BR}) | {_IMG}  # what a list item may hold, besides <br>
-_KEEP = _BLOCKS | {_PRE, "ul", "ol", _LI, _FIGURE, _IMG, "html", "body"}
-# Tags the walker changes state at (outside figures); every other tag only adds text.
-_PARAGRAPH, _ITEM, _PRE_TEXT = 0, 1, 2  # what a part of the fast path is
-_ASCII_CONTROLS = bytes(range(32)) + b"\x7f"
+_KEEP_OUT_OF_ITEMS = frozenset(HEADINGS) | {_QUOTE, _PRE, "ul", "ol", _LI, _FIGURE, "html",
+                                             "body"}  # what a list item may not hold
+_INLINE = ("a", "em", "strong", "span", "b", "i", "figcaption", "code", "sup", "sub", "small",
+           "u")  # the commonest tags that only add text (outside figures); rarer ones
+# are walked like html and body. Each name costs strip_tags a little.
+_ASCII_CONTROL_MARK = bytes(range(256)).translate(
+    bytes.maketrans(bytes(range(32)) + b"\x7f", b"\x80" * 33))
+# Moves every ASCII control character out of ASCII: no change means none is there.
 _DOUBLE_SPACE = re.compile("  ")
 
 
@@ -371,7 +374,7 @@ def _all_clean(text: str) -> bool:
     space: then `clean_line` gives back each of its lines unchanged."""
     if text.isascii():  # isprintable's per-character lookup, in one C pass
         data = text.encode("ascii")
-        if len(data.translate(None, _ASCII_CONTROLS)) != len(data):
+        if data.translate(_ASCII_CONTROL_MARK) != data:
             return False
     elif not text.isprintable():
         return False
@@ -399,13 +402,17 @@ def _figure_parts(fig: Any, base_url: str | None) -> dict[str, str]:
     figure = {"caption": "", "credit": ""}
     fig_part: str | None = None
     fig_depth = 0
-    for event, el in _etree.iterwalk(fig, events=("start", "end")):
+    walk = _etree.iterwalk(fig, events=("start", "end"))
+    for event, el in walk:
         if el is fig:
             continue
         tag = el.tag
         if event == "start":
-            if tag == _FIGURE:
+            if tag == _FIGURE or not isinstance(tag, str):
                 raise _GiveUp  # a figure in a figure ends at the inner one's end tag
+            if tag in SKIP:
+                walk.skip_subtree()  # nothing inside counts; its tail does
+                continue
             if tag == _IMG and "src" not in figure:
                 found = _image(el, base_url)
                 if found:
@@ -420,7 +427,7 @@ def _figure_parts(fig: Any, base_url: str | None) -> dict[str, str]:
                     fig_part = "credit"
             data = el.text
         else:
-            if tag in VOID:
+            if tag in VOID or tag in SKIP:
                 pass
             elif fig_part:
                 if tag == _FIGCAPTION:
@@ -464,37 +471,27 @@ def _fast_digest(root: Any, base_url: str | None) -> HtmlDigest | None:
     paragraph over 100,000 characters and more than MAX_BLOCKS blocks.
     """
     etree = _etree
-    tags = {el.tag for el in root.iter()}
-    skip = tags & SKIP
-    if skip:
-        etree.strip_elements(root, *skip, with_tail=False)
     # The figures' images, read before their inline tags go, up to the first one with
     # a source (no later figure can be the first figure).
     figures: list[Image | None] = []
     n_figures = 0
-    if _FIGURE in tags:
-        try:
-            for fig in root.iter(_FIGURE):
-                n_figures += 1
-                if not figures or figures[-1] is None:
-                    figures.append(_figure_image(_figure_parts(fig, base_url)))
-        except _GiveUp:
-            return None
-    inline = tags - _KEEP
-    if inline:
-        if not all(isinstance(tag, str) and "{" not in tag and "*" not in tag
-                   for tag in inline):
-            return None
-        etree.strip_tags(root, *inline)
+    try:
+        for fig in root.iter(_FIGURE):
+            n_figures += 1
+            if not figures or figures[-1] is None:
+                figures.append(_figure_image(_figure_parts(fig, base_url)))
+    except _GiveUp:
+        return None
+    etree.strip_tags(root, *_INLINE)
 
     # Each paragraph and list item stripped but not cleaned yet, <pre> text cleaned.
     parts: list[str] = []
-    kinds: list[int] = []
+    item_runs: list[tuple[int, int]] = []  # where in `parts` each list's items are
+    pre_at: list[int] = []
     buf: list[str] = []
     first_figure: Image | None = None
     seen_figures = 0
     other_blocks = 0  # lists, figures, images and <pre>s, for MAX_BLOCKS
-    has_items = has_pre = False
 
     def flush() -> None:
         raw = "".join(buf)
@@ -504,16 +501,19 @@ def _fast_digest(root: Any, base_url: str | None) -> HtmlDigest | None:
             if len(raw) > 100_000:
                 raise _GiveUp  # clean_line cuts it: its own walk does that
             parts.append(text)
-            kinds.append(_PARAGRAPH)
 
     def item_raw(el: Any, depth: int) -> str:
         """The text a list item's subtree gives it (blocks inside add no break)."""
         out = [el.text or ""]
         for child in el:
             tag = child.tag
+            if tag in SKIP:
+                out.append(child.tail or "")
+                continue
             if tag == _BR:
                 out.append(" ")
-            elif tag not in _ITEM_TAGS or depth > _FAST_MAX_DEPTH:
+            elif tag in _KEEP_OUT_OF_ITEMS or not isinstance(tag, str) or (
+                    depth > _FAST_MAX_DEPTH):
                 raise _GiveUp
             if child.text or len(child):
                 out.append(item_raw(child, depth + 1))
@@ -521,7 +521,7 @@ def _fast_digest(root: Any, base_url: str | None) -> HtmlDigest | None:
         return "".join(out)
 
     def visit(parent: Any, depth: int) -> None:
-        nonlocal first_figure, seen_figures, other_blocks, has_items, has_pre
+        nonlocal first_figure, seen_figures, other_blocks
         if depth > _FAST_MAX_DEPTH:
             raise _GiveUp
         for el in parent:
@@ -542,7 +542,6 @@ def _fast_digest(root: Any, base_url: str | None) -> HtmlDigest | None:
                         if len(text) > 100_000:
                             raise _GiveUp
                         parts.append(line)
-                        kinds.append(_PARAGRAPH)
             elif tag == "ul" or tag == "ol":
                 if buf:
                     flush()
@@ -560,12 +559,11 @@ def _fast_digest(root: Any, base_url: str | None) -> HtmlDigest | None:
                             if len(raw) > 100_000:
                                 raise _GiveUp
                             parts.append(line)
-                            kinds.append(_ITEM)
                     tail = item.tail
                     if tail and (buf or not tail.isspace()):
                         buf.append(tail)
                 if len(parts) > count:
-                    has_items = True
+                    item_runs.append((count, len(parts)))
                     other_blocks += 1
             elif tag == _FIGURE:
                 if buf:
@@ -592,17 +590,19 @@ def _fast_digest(root: Any, base_url: str | None) -> HtmlDigest | None:
                     raise _GiveUp
                 text = clean_text((el.text or "").strip("\n"))
                 if text:
+                    pre_at.append(len(parts))
                     parts.append(text)
-                    kinds.append(_PRE_TEXT)
-                    has_pre = True
                 other_blocks += 1
-            elif tag == "html" or tag == "body":
+            elif tag in SKIP:
+                pass  # nothing inside counts; its tail does
+            elif tag == _LI or not isinstance(tag, str):
+                raise _GiveUp  # <li> out of a list
+            else:  # html, body and tags that only add text
                 text = el.text
                 if text:
                     buf.append(text)
-                visit(el, depth + 1)
-            else:  # <li> out of a list
-                raise _GiveUp
+                if len(el):
+                    visit(el, depth + 1)
             tail = el.tail
             if tail and (buf or not tail.isspace()):  # leading blanks count for nothing
                 buf.append(tail)
@@ -620,21 +620,35 @@ def _fast_digest(root: Any, base_url: str | None) -> HtmlDigest | None:
     if len(parts) + other_blocks >= MAX_BLOCKS:
         return None  # the walker stops adding blocks somewhere
     flat = " ".join(parts)
-    if has_pre or not _all_clean(flat):
+    if pre_at or not _all_clean(flat):
         # Something to clean (or <pre>, cleaned already): line by line, as the walker.
+        # Lines that clean to nothing go, and the indexes after them move.
+        is_pre = set(pre_at)
+        new_index: list[int] = []
         cleaned: list[str] = []
-        cleaned_kinds: list[int] = []
-        for text, kind in zip(parts, kinds, strict=True):
-            line = text if kind == _PRE_TEXT else _line(text, 100_000)
+        for index, text in enumerate(parts):
+            new_index.append(len(cleaned))
+            line = text if index in is_pre else _line(text, 100_000)
             if line:
                 cleaned.append(line)
-                cleaned_kinds.append(kind)
-        parts, kinds = cleaned, cleaned_kinds
-        flat = " ".join(" ".join(parts).split()) if has_pre else " ".join(parts)
-    if has_items or has_pre:
-        paragraphs = [text for text, kind in zip(parts, kinds, strict=True)
-                      if kind == _PARAGRAPH]
-        paragraphs += [text for text, kind in zip(parts, kinds, strict=True) if kind == _ITEM]
+        new_index.append(len(cleaned))
+        item_runs = [(new_index[start], new_index[end]) for start, end in item_runs]
+        parts = cleaned
+        flat = " ".join(" ".join(parts).split()) if pre_at else " ".join(parts)
+        pre_at = [new_index[index] for index in pre_at]
+    if item_runs or pre_at:
+        paragraphs: list[str] = []
+        items: list[str] = []
+        cuts = sorted([(start, end, items) for start, end in item_runs]
+                      + [(index, index + 1, None) for index in pre_at])
+        done = 0
+        for start, end, into in cuts:
+            paragraphs += parts[done:start]
+            if into is not None:
+                into += parts[start:end]
+            done = end
+        paragraphs += parts[done:]
+        paragraphs += items
     else:
         paragraphs = parts
     return HtmlDigest(tuple(parts), tuple(paragraphs), first_figure, flat)
