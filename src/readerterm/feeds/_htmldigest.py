@@ -8,14 +8,24 @@ every attribute list and goes through `html.parser` or, in `fastparse.html_block
 Python call per lxml event with the attributes copied: about 0.5 ms per 2 KB entry,
 10,000 times in a first refresh of 200 feeds.
 
-`html_digest` runs the same state machine as `htmlblocks._Walker` (the same blocks, in
-the same order, with the same limits) over lxml's events, keeping only raw text per
-block and the one figure it needs: no Block objects, attributes read only for images and
-inside captions. The text is cleaned with `safety.clean_line`/`clean_text` per block, as
-the walker does, so it is `htmlblocks.html_to_text` exactly (tests/test_fastparse.py
-holds the two to that over every fixture fragment). Markup lxml reports as broken goes
-through `htmlblocks` itself, as in `fastparse.html_blocks`. The reader still turns the
-stored HTML into blocks with `htmlblocks` when an article is shown.
+`html_digest` gives what `htmlblocks._Walker` would (the same blocks, in the same order,
+with the same limits), keeping only each block's text and the one figure it needs: no
+Block objects, attributes read only for images and in captions. It parses with lxml,
+then takes a fast path (`_fast_digest`): figures are read first (only up to the first
+with a source), the commonest inline tags are dissolved into their parents' text in C
+(`strip_tags`), skipped elements' subtrees are ignored, and a short walk over what is left (blocks,
+lists, figures, images, <pre>) makes the walker's paragraphs and list items; their text
+is checked for anything `safety.clean_line` would change in one pass, and only when
+something is found does each line go through `clean_line`. Markup the fast path does
+not follow (list items holding headings, quotes or lists; lists holding more than
+items; <li> out of a list; <pre> holding markup; figures inside figures or inside
+skipped elements; a paragraph over 100,000 characters; MAX_BLOCKS blocks) goes to
+`_walk_digest`, the walker's state machine over every lxml event on a fresh tree.
+Either way the result is `htmlblocks.html_to_text` exactly (tests/test_fastparse.py
+holds them to that over every fixture fragment and markup chosen for each rule).
+Markup lxml reports as broken goes through `htmlblocks` itself, as in
+`fastparse.html_blocks`. The reader still turns the stored HTML into blocks with
+`htmlblocks` when an article is shown.
 """
 
 from __future__ import annotations
@@ -455,20 +465,22 @@ def _figure_image(fig: dict[str, str]) -> Image | None:
 
 
 def _fast_digest(root: Any, base_url: str | None) -> HtmlDigest | None:
-    """The walker's digest from a few C-level passes over the tree and a walk over its
-    blocks only, or None (the tree may then be changed) where the markup needs the
-    full state machine.
+    """The walker's digest from a C-level pass over the tree and a walk over its blocks
+    only, or None (the tree may then be changed) where the markup needs the full state
+    machine.
 
-    Skipped elements are cut out (`strip_elements`) and every tag the walker does not
-    change state at is dissolved into its parent's text (`strip_tags`): what is left
-    is blocks, lists, figures and images, each holding its whole text in `.text` and
-    `.tail`, and a short walk over those gives the walker's flushes. Figures are read
-    before that (a class on an inline tag tells their credit from their caption). The
-    text is cleaned in one check of all of it; only where that finds something to
-    clean does each line go through `clean_line`.
-    Gives up on <pre> holding markup, list items holding more than text, images and
-    <br>, lists holding more than items, <li> out of a list, figures in figures, a
-    paragraph over 100,000 characters and more than MAX_BLOCKS blocks.
+    Figures are read first (a class on an inline tag tells their credit from their
+    caption). Then the commonest tags the walker does not change state at are
+    dissolved into their parents' text (`strip_tags`): mostly what is left is blocks,
+    lists, figures and images, each holding its whole text in `.text` and `.tail`, and
+    a short walk over those gives the walker's flushes; it ignores skipped elements'
+    subtrees and passes other tags through as text. The text is checked for anything
+    to clean in one pass over all of it; only where that finds something does each
+    line go through `clean_line`.
+    Gives up on <pre> holding markup, list items holding headings, quotes, <pre>,
+    lists or figures, lists holding more than items, <li> out of a list, figures in
+    figures or in skipped elements, a paragraph over 100,000 characters and
+    MAX_BLOCKS blocks.
     """
     etree = _etree
     # The figures' images, read before their inline tags go, up to the first one with
