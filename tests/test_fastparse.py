@@ -155,6 +155,27 @@ TRICKY = [
     "<p>" + "word " * 300 + "</p><p>Continue reading &raquo;</p>",
     "<p>" + "word " * 300 + "</p><p>" + "more " * 10 + "</p>",
     "<svg><p>in svg</p></svg><p>Caf\u00e9 \u202e bidi</p><img data-src='https://e.example/d.jpg'>",
+    # What _htmldigest's fast path must follow exactly or hand to the full walk:
+    "<ul><li>a<br>b</li><li><p>c</p>d<img src='/x.png'>e<hr>f</li></ul><p>after</p>",
+    "<figure><figure><img src='/a.jpg'></figure><figcaption>x</figcaption></figure><p>t</p>",
+    "<figure><img src='/a.jpg'><figcaption>Cap <b>bold <span class='credit'>Photo: Y</span> z"
+    "</b> w</figcaption></figure><figure><img src='/b.jpg'><figcaption>two</figcaption></figure>",
+    "<figure><video src='/v.mp4'></video><img src='/v.jpg'><figcaption>c<script>x</script>d"
+    "</figcaption>tail</figure><p>p</p>",
+    "<p>a<script>s</script>b<noscript><figure><img src='/n.jpg'></figure></noscript></p>"
+    "<figure><img src='/f.jpg'></figure>",
+    "<p>x</p><ul> text <li>a</li> more <li>b</li></ul>after<ol><li>c</li></ol>",
+    "<li>stray</li><div>x<li>y</li>z</div>",
+    "<p>a<img src='javascript:x'>b<img src='https://e.example/ok.png'>c</p><img src='/late.png'>",
+    "<pre>x\n  y</pre><p>p</p><pre><b>b</b>\n<br>z</pre><pre>\n\n</pre>",
+    "<p>x<br>y<hr>z</p><br>w<hr>",
+    "<p>a  b\tc\nd\u00a0e &#160; f\u200b g</p><ul><li>\u00fcber  two</li><li> </li></ul>",
+    "<p>" + "x" * 100_001 + "</p><p>short</p>",
+    "<div><p>a</p>b<custom-tag>c<em>d</em></custom-tag>e<iframe>no</iframe>f</div>",
+    "<blockquote>q<h3>h</h3>r</blockquote><table><tr><td>1<td>2</table>",
+    "<p>a &amp; b &lt;c&gt; \u00e9</p><figure><img src='/i.jpg' alt=' A  B '>"
+    "<figcaption>Dogs! Photo: Z</figcaption></figure>",
+    "<p>" + "</p><p>".join(["w"] * 5100) + "</p>",
 ]
 
 

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urljoin, urlsplit
 
-from readerterm.safety import clamp_date, clean_line, clean_text, safe_url, strip_controls
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from readerterm.safety import (
+    _SPACE_IN_URL,
+    clamp_date,
+    clean_line,
+    clean_text,
+    safe_url,
+    strip_controls,
+)
 
 
 def test_every_control_and_format_character_is_removed() -> None:
@@ -42,6 +53,61 @@ def test_no_control_format_or_space_character_passes_in_a_url() -> None:
         ch = chr(code)
         if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zs", "Zl", "Zp") or ch.isspace():
             assert safe_url(f"https://example.org/a{ch}b") is None, hex(code)
+
+
+def reference_safe_url(url: str | None, base: str | None = None) -> str | None:
+    """safe_url as it was before its shortcut for plain absolute URLs: every check."""
+    if not url:
+        return None
+    url = url.strip()
+    if not url or len(url) > 4096:
+        return None
+    if strip_controls(url) != url or _SPACE_IN_URL.search(url):
+        return None
+    if base:
+        try:
+            url = urljoin(base, url)
+        except ValueError:
+            return None
+    if url.startswith("-"):
+        return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return None
+    return url
+
+
+BASES = [None, "", "https://news.example.org/", "http://a.example/b/c?d=1#e", "http://[::1",
+         "ftp://f.example/", "https://x.example:8080/p;q"]
+URL_SAMPLES = [
+    "https://news7.example.org/img/24/965.jpg", "http://a.example", "http://a.example/",
+    "https://a.example:443/x", "https://a.example?q=1", "https://a.example/p?", "https://a/p#",
+    "https://a.example/p#f", "https://a.example/p;x", "https://a.example/p;", "HTTPS://a.example/",
+    "https://A.example/", "https://u@a.example/", "https://a.example//x", "https://a.example/./b",
+    "https://a.example/../b", "https://-a.example/", "https://.example/", "https://a.example:/x",
+    "https://a.example:99999999/", "https://[::1]/", "https://[::1/", "http:a.example/x",
+    "https:/a.example", "https://a.example/%2e%2e/x", "https://a.example/x?a=b&c=d/e",
+    "https://a.example/x?a=b?c", "https://a.example/x??", "//a.example/x", "/x", "x",
+]
+
+
+def test_the_plain_url_shortcut_gives_what_every_check_gives() -> None:
+    for base in BASES:
+        for url in URL_SAMPLES:
+            assert safe_url(url, base) == reference_safe_url(url, base), (url, base)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.sampled_from(["http://", "https://", "HTTP://", "https:", "ftp://", "-https://", ""]),
+       st.text(alphabet="aZ09.-_:@[]%", max_size=12),
+       st.text(alphabet="aZ09/._~%+-;?#=&:@ \t", max_size=20), st.sampled_from(BASES))
+def test_safe_url_is_its_reference(scheme: str, host: str, rest: str, base: str | None) -> None:
+    url = scheme + host + rest
+    assert safe_url(url, base) == reference_safe_url(url, base)
 
 
 def test_dates_are_clamped() -> None:

@@ -32,13 +32,32 @@ CREDIT_PREFIX = re.compile(
 MAX_BLOCKS = 5000
 
 
+CREDIT_AT_END = re.compile(
+    r"\s*\(?\s*(?:(?:Photograph|Photo|Image|Picture|Illustration|Credit)s?\s*(?::|by)\s*"
+    r"|©\s*)([^.()]{2,120})\)?\.?\s*$"
+)
+
+
+_CREDIT_WORDS = ("Photo", "Image", "Picture", "Illustration", "Credit", "©")
+
+
 def split_credit(caption: str) -> tuple[str, str]:
     """Split "A caption. Photograph: Someone/Agency" into (caption, credit)."""
-    match = re.search(
-        r"\s*\(?\s*(?:(?:Photograph|Photo|Image|Picture|Illustration|Credit)s?\s*(?::|by)\s*"
-        r"|©\s*)([^.()]{2,120})\)?\.?\s*$",
-        caption,
-    )
+    # From its keyword to its end a match holds no ".", "(" or ")" but a ")." closing
+    # the caption, and before the keyword only blanks and one "(": it starts at the
+    # first keyword after the last of those characters, or in the blanks and "("
+    # before it. Searching from there spares the regex a try at every character.
+    core = caption.rstrip()
+    core = core[:-1] if core.endswith(".") else core
+    core = core[:-1] if core.endswith(")") else core
+    after = max(core.rfind("."), core.rfind("("), core.rfind(")")) + 1
+    found = [at for at in (caption.find(word, after) for word in _CREDIT_WORDS) if at >= 0]
+    if not found:
+        return caption, ""
+    start = len(caption[: min(found)].rstrip())
+    if start and caption[start - 1] == "(":
+        start = len(caption[: start - 1].rstrip())
+    match = CREDIT_AT_END.search(caption, start)
     if match and match.start() > 0:
         # "(Image: GETTY)" loses both parentheses, not only the closing one.
         return caption[: match.start()].rstrip(" .,;-–—(") + ".", match.group(1).strip()

@@ -8,14 +8,24 @@ every attribute list and goes through `html.parser` or, in `fastparse.html_block
 Python call per lxml event with the attributes copied: about 0.5 ms per 2 KB entry,
 10,000 times in a first refresh of 200 feeds.
 
-`html_digest` runs the same state machine as `htmlblocks._Walker` (the same blocks, in
-the same order, with the same limits) over lxml's events, keeping only raw text per
-block and the one figure it needs: no Block objects, attributes read only for images and
-inside captions. The text is cleaned with `safety.clean_line`/`clean_text` per block, as
-the walker does, so it is `htmlblocks.html_to_text` exactly (tests/test_fastparse.py
-holds the two to that over every fixture fragment). Markup lxml reports as broken goes
-through `htmlblocks` itself, as in `fastparse.html_blocks`. The reader still turns the
-stored HTML into blocks with `htmlblocks` when an article is shown.
+`html_digest` gives what `htmlblocks._Walker` would (the same blocks, in the same order,
+with the same limits), keeping only each block's text and the one figure it needs: no
+Block objects, attributes read only for images and in captions. It parses with lxml,
+then takes a fast path (`_fast_digest`): figures are read first (only up to the first
+with a source), the commonest inline tags are dissolved into their parents' text in C
+(`strip_tags`), skipped elements' subtrees are ignored, and a short walk over what is left (blocks,
+lists, figures, images, <pre>) makes the walker's paragraphs and list items; their text
+is checked for anything `safety.clean_line` would change in one pass, and only when
+something is found does each line go through `clean_line`. Markup the fast path does
+not follow (list items holding headings, quotes or lists; lists holding more than
+items; <li> out of a list; <pre> holding markup; figures inside figures or inside
+skipped elements; a paragraph over 100,000 characters; MAX_BLOCKS blocks) goes to
+`_walk_digest`, the walker's state machine over every lxml event on a fresh tree.
+Either way the result is `htmlblocks.html_to_text` exactly (tests/test_fastparse.py
+holds them to that over every fixture fragment and markup chosen for each rule).
+Markup lxml reports as broken goes through `htmlblocks` itself, as in
+`fastparse.html_blocks`. The reader still turns the stored HTML into blocks with
+`htmlblocks` when an article is shown.
 """
 
 from __future__ import annotations
@@ -36,7 +46,7 @@ from readerterm.htmlblocks import (
     split_credit,
 )
 from readerterm.models import Block, Image
-from readerterm.safety import clean_line, clean_text, safe_url
+from readerterm.safety import TITLE_MAX, clean_line, clean_text, safe_url
 
 __all__ = ["HtmlDigest", "cached_digest", "clear_cache", "html_digest", "lxml_root"]
 
@@ -99,6 +109,7 @@ def _of_blocks(blocks: list[Block]) -> HtmlDigest:
 
 
 _html_parser: Any = None
+_etree: Any = None  # lxml.etree, once `lxml_root` has imported it
 
 
 def lxml_root(html: str) -> Any:
@@ -108,15 +119,16 @@ def lxml_root(html: str) -> Any:
     if not html or "<" not in html or len(html) > 1_000_000 or (
             html.count("<") != html.count(">")):
         return None
-    global _html_parser
-    from lxml import etree
-
+    global _html_parser, _etree
     if _html_parser is None:
+        from lxml import etree
+
+        _etree = etree
         _html_parser = etree.HTMLParser(remove_comments=True, remove_pis=True,
                                         no_network=True, default_doctype=False)
     parser = _html_parser
     try:
-        root = etree.fromstring(html, parser)
+        root = _etree.fromstring(html, parser)
     except Exception:  # lxml refuses some strings (an encoding declaration, ...)
         return None
     if root is None or any(e.type_name != "HTML_UNKNOWN_TAG" for e in parser.error_log):
@@ -137,6 +149,37 @@ def html_digest(html: str, base_url: str | None = None) -> HtmlDigest:
     root = lxml_root(html)
     if root is None:
         return _of_blocks(html_to_blocks(html, base_url))
+    found = _fast_digest(root, base_url)
+    if found is not None:
+        return found
+    # The fast path may have changed the tree before it gave up: walk a fresh one.
+    return _walk_digest(lxml_root(html), base_url)
+
+
+def _line(raw: str, limit: int) -> str:
+    """`clean_line(raw, limit)`, skipping its work for text that is already one clean
+    line once stripped: printable (so no control, format, private-use or whitespace
+    character but " "), without a double space, no longer than `limit`."""
+    text = raw.strip()
+    if not text or (text.isprintable() and "  " not in text and len(raw) <= limit):
+        return text
+    return clean_line(raw, limit=limit)
+
+
+def _src(el: Any, base_url: str | None) -> str | None:
+    """An <img>'s source as the walker reads it: `src`, else `data-src`, if safe."""
+    return safe_url(el.get("src") or el.get("data-src") or "", base_url)
+
+
+def _image(el: Any, base_url: str | None) -> Image | None:
+    """`htmlblocks._Walker._image` of an lxml element."""
+    url = _src(el, base_url)
+    return Image(src=url, alt=_line(el.get("alt") or "", TITLE_MAX)) if url else None
+
+
+def _walk_digest(root: Any, base_url: str | None) -> HtmlDigest:
+    """The walker's state machine (htmlblocks._Walker) over every lxml event, with raw
+    text instead of blocks: the fallback of `_fast_digest`, right on any tree."""
     from lxml import etree
 
     # The walker's state (htmlblocks._Walker), with raw text instead of blocks.
@@ -203,11 +246,6 @@ def html_digest(html: str, base_url: str | None = None) -> HtmlDigest:
             first_figure = Image(src=fig["src"], alt=fig.get("alt", ""), caption=caption,
                                  credit=CREDIT_PREFIX.sub("", credit))
 
-    def image(el: Any) -> Image | None:
-        src = el.get("src") or el.get("data-src") or ""
-        url = safe_url(src, base_url)
-        return Image(src=url, alt=clean_line(el.get("alt") or "")) if url else None
-
     walk = etree.iterwalk(root, events=("start", "end"))
     for event, el in walk:
         tag = el.tag
@@ -225,7 +263,7 @@ def html_digest(html: str, base_url: str | None = None) -> HtmlDigest:
                 continue
             elif figure is not None:
                 if tag == _IMG and not figure.get("src"):
-                    found = image(el)
+                    found = _image(el, base_url)
                     if found:
                         figure["src"] = found.src
                         figure["alt"] = found.alt
@@ -241,7 +279,7 @@ def html_digest(html: str, base_url: str | None = None) -> HtmlDigest:
                     flush()
                 figure = {"caption": "", "credit": ""}
             elif tag == _IMG:
-                found = image(el)
+                found = _image(el, base_url)
                 if found and not lists:
                     if buf:
                         flush()
@@ -319,6 +357,313 @@ def html_digest(html: str, base_url: str | None = None) -> HtmlDigest:
     if buf:
         flush()
     return HtmlDigest.of(parts, paragraphs + items_all, first_figure)
+
+
+# -- the fast path ---------------------------------------------------------------------
+
+_FAST_MAX_DEPTH = 300
+_BLOCKS = BLOCK_TAGS | frozenset(HEADINGS) | {_QUOTE}  # flush at start and (not void) end
+_KEEP_OUT_OF_ITEMS = frozenset(HEADINGS) | {_QUOTE, _PRE, "ul", "ol", _LI, _FIGURE, "html",
+                                             "body"}  # what a list item may not hold
+_INLINE = ("a", "em", "strong", "span", "b", "i", "figcaption", "code", "sup", "sub", "small",
+           "u")  # the commonest tags that only add text (outside figures); rarer ones
+# are walked like html and body. Each name costs strip_tags a little.
+_ASCII_CONTROL_MARK = bytes(range(256)).translate(
+    bytes.maketrans(bytes(range(32)) + b"\x7f", b"\x80" * 33))
+# Moves every ASCII control character out of ASCII: no change means none is there.
+_DOUBLE_SPACE = re.compile("  ")
+
+
+class _GiveUp(Exception):
+    """Markup the fast path does not follow: `_walk_digest` reads it."""
+
+
+def _all_clean(text: str) -> bool:
+    """Whether `text` (stripped lines joined by single spaces) is printable, so holds no
+    control, format, private-use or whitespace character but " ", and has no double
+    space: then `clean_line` gives back each of its lines unchanged."""
+    if text.isascii():  # isprintable's per-character lookup, in one C pass
+        data = text.encode("ascii")
+        if data.translate(_ASCII_CONTROL_MARK) != data:
+            return False
+    elif not text.isprintable():
+        return False
+    return _DOUBLE_SPACE.search(text) is None
+
+
+def _figure_parts(fig: Any, base_url: str | None) -> dict[str, str]:
+    """The walker's figure branch over one <figure>'s subtree: its first image's src
+    and alt, its caption and credit text (raw)."""
+    figure = {"caption": "", "credit": ""}
+    for child in fig:  # the common figure: <img> and <figcaption>s holding text alone
+        tag = child.tag
+        if len(child) or (tag != _IMG and tag != _FIGCAPTION):
+            break
+        if tag == _IMG:
+            if "src" not in figure:
+                src = _src(child, base_url)
+                if src:
+                    figure["src"] = src
+                    figure["alt"] = _line(child.get("alt") or "", TITLE_MAX)
+        elif child.text:
+            figure["caption"] += child.text
+    else:
+        return figure
+    figure = {"caption": "", "credit": ""}
+    fig_part: str | None = None
+    fig_depth = 0
+    walk = _etree.iterwalk(fig, events=("start", "end"))
+    for event, el in walk:
+        if el is fig:
+            continue
+        tag = el.tag
+        if event == "start":
+            if tag == _FIGURE or not isinstance(tag, str):
+                raise _GiveUp  # a figure in a figure ends at the inner one's end tag
+            if tag in SKIP:
+                walk.skip_subtree()  # nothing inside counts; its tail does
+                continue
+            if tag == _IMG and "src" not in figure:
+                found = _image(el, base_url)
+                if found:
+                    figure["src"] = found.src
+                    figure["alt"] = found.alt
+            elif tag == _FIGCAPTION:
+                fig_part = "caption"
+                fig_depth = 1
+            elif fig_part and tag not in VOID:
+                fig_depth += 1
+                if CREDIT_CLASS.search(el.get("class") or ""):
+                    fig_part = "credit"
+            data = el.text
+        else:
+            if tag in VOID or tag in SKIP:
+                pass
+            elif fig_part:
+                if tag == _FIGCAPTION:
+                    fig_part = None
+                else:
+                    fig_depth -= 1
+                    if fig_part == "credit" and fig_depth <= 1:
+                        fig_part = "caption"
+            data = el.tail
+        if data and fig_part:
+            figure[fig_part] += data
+    return figure
+
+
+def _figure_image(fig: dict[str, str]) -> Image | None:
+    """The walker's figure block's image (`_Walker._end_figure`), if it has a source."""
+    if "src" not in fig:
+        return None
+    caption = _line(fig["caption"], 2000)
+    credit = _line(fig["credit"], 500)
+    if caption and not credit:
+        caption, credit = split_credit(caption)
+    return Image(src=fig["src"], alt=fig["alt"], caption=caption,
+                 credit=CREDIT_PREFIX.sub("", credit) if credit else "")
+
+
+def _fast_digest(root: Any, base_url: str | None) -> HtmlDigest | None:
+    """The walker's digest from a C-level pass over the tree and a walk over its blocks
+    only, or None (the tree may then be changed) where the markup needs the full state
+    machine.
+
+    Figures are read first (a class on an inline tag tells their credit from their
+    caption). Then the commonest tags the walker does not change state at are
+    dissolved into their parents' text (`strip_tags`): mostly what is left is blocks,
+    lists, figures and images, each holding its whole text in `.text` and `.tail`, and
+    a short walk over those gives the walker's flushes; it ignores skipped elements'
+    subtrees and passes other tags through as text. The text is checked for anything
+    to clean in one pass over all of it; only where that finds something does each
+    line go through `clean_line`.
+    Gives up on <pre> holding markup, list items holding headings, quotes, <pre>,
+    lists or figures, lists holding more than items, <li> out of a list, figures in
+    figures or in skipped elements, a paragraph over 100,000 characters and
+    MAX_BLOCKS blocks.
+    """
+    etree = _etree
+    # The figures' images, read before their inline tags go, up to the first one with
+    # a source (no later figure can be the first figure).
+    figures: list[Image | None] = []
+    n_figures = 0
+    try:
+        for fig in root.iter(_FIGURE):
+            n_figures += 1
+            if not figures or figures[-1] is None:
+                figures.append(_figure_image(_figure_parts(fig, base_url)))
+    except _GiveUp:
+        return None
+    etree.strip_tags(root, *_INLINE)
+
+    # Each paragraph and list item stripped but not cleaned yet, <pre> text cleaned.
+    parts: list[str] = []
+    item_runs: list[tuple[int, int]] = []  # where in `parts` each list's items are
+    pre_at: list[int] = []
+    buf: list[str] = []
+    first_figure: Image | None = None
+    seen_figures = 0
+    other_blocks = 0  # lists, figures, images and <pre>s, for MAX_BLOCKS
+
+    def flush() -> None:
+        raw = "".join(buf)
+        buf.clear()
+        text = raw.strip()
+        if text:
+            if len(raw) > 100_000:
+                raise _GiveUp  # clean_line cuts it: its own walk does that
+            parts.append(text)
+
+    def item_raw(el: Any, depth: int) -> str:
+        """The text a list item's subtree gives it (blocks inside add no break)."""
+        out = [el.text or ""]
+        for child in el:
+            tag = child.tag
+            if tag in SKIP:
+                out.append(child.tail or "")
+                continue
+            if tag == _BR:
+                out.append(" ")
+            elif tag in _KEEP_OUT_OF_ITEMS or not isinstance(tag, str) or (
+                    depth > _FAST_MAX_DEPTH):
+                raise _GiveUp
+            if child.text or len(child):
+                out.append(item_raw(child, depth + 1))
+            out.append(child.tail or "")
+        return "".join(out)
+
+    def visit(parent: Any, depth: int) -> None:
+        nonlocal first_figure, seen_figures, other_blocks
+        if depth > _FAST_MAX_DEPTH:
+            raise _GiveUp
+        for el in parent:
+            tag = el.tag
+            if tag in _BLOCKS:
+                if buf:
+                    flush()
+                text = el.text
+                if len(el) or tag in VOID:
+                    if text:
+                        buf.append(text)
+                    visit(el, depth + 1)
+                    if buf and tag not in VOID:  # <br>, <hr>: no end tag, no flush
+                        flush()
+                elif text:  # a block of text alone (most are): its paragraph
+                    line = text.strip()
+                    if line:
+                        if len(text) > 100_000:
+                            raise _GiveUp
+                        parts.append(line)
+            elif tag == "ul" or tag == "ol":
+                if buf:
+                    flush()
+                text = el.text  # goes to the paragraph after the list, as in the walker
+                if text:
+                    buf.append(text)
+                count = len(parts)
+                for item in el:
+                    if item.tag != _LI:
+                        raise _GiveUp
+                    raw = item_raw(item, depth + 1) if len(item) else item.text
+                    if raw:
+                        line = raw.strip()
+                        if line:
+                            if len(raw) > 100_000:
+                                raise _GiveUp
+                            parts.append(line)
+                    tail = item.tail
+                    if tail and (buf or not tail.isspace()):
+                        buf.append(tail)
+                if len(parts) > count:
+                    item_runs.append((count, len(parts)))
+                    other_blocks += 1
+            elif tag == _FIGURE:
+                if buf:
+                    flush()
+                if first_figure is None and seen_figures < len(figures):
+                    first_figure = figures[seen_figures]
+                seen_figures += 1
+                other_blocks += 1
+            elif tag == _IMG:
+                if el.text or len(el):
+                    raise _GiveUp
+                # An image with a source is a block: it ends the paragraph.
+                found = _image(el, base_url) if (first_figure is None or buf) else None
+                if found:
+                    if buf:
+                        flush()
+                    if first_figure is None:
+                        first_figure = found
+                other_blocks += 1
+            elif tag == _PRE:
+                if buf:
+                    flush()
+                if len(el):
+                    raise _GiveUp
+                text = clean_text((el.text or "").strip("\n"))
+                if text:
+                    pre_at.append(len(parts))
+                    parts.append(text)
+                other_blocks += 1
+            elif tag in SKIP:
+                pass  # nothing inside counts; its tail does
+            elif tag == _LI or not isinstance(tag, str):
+                raise _GiveUp  # <li> out of a list
+            else:  # html, body and tags that only add text
+                text = el.text
+                if text:
+                    buf.append(text)
+                if len(el):
+                    visit(el, depth + 1)
+            tail = el.tail
+            if tail and (buf or not tail.isspace()):  # leading blanks count for nothing
+                buf.append(tail)
+
+    try:
+        if root.text:
+            buf.append(root.text)
+        visit(root, 0)
+        if buf:
+            flush()
+    except _GiveUp:
+        return None
+    if seen_figures != n_figures:
+        return None  # a figure inside a figure
+    if len(parts) + other_blocks >= MAX_BLOCKS:
+        return None  # the walker stops adding blocks somewhere
+    flat = " ".join(parts)
+    if pre_at or not _all_clean(flat):
+        # Something to clean (or <pre>, cleaned already): line by line, as the walker.
+        # Lines that clean to nothing go, and the indexes after them move.
+        is_pre = set(pre_at)
+        new_index: list[int] = []
+        cleaned: list[str] = []
+        for index, text in enumerate(parts):
+            new_index.append(len(cleaned))
+            line = text if index in is_pre else _line(text, 100_000)
+            if line:
+                cleaned.append(line)
+        new_index.append(len(cleaned))
+        item_runs = [(new_index[start], new_index[end]) for start, end in item_runs]
+        parts = cleaned
+        flat = " ".join(" ".join(parts).split()) if pre_at else " ".join(parts)
+        pre_at = [new_index[index] for index in pre_at]
+    if item_runs or pre_at:
+        paragraphs: list[str] = []
+        items: list[str] = []
+        cuts = sorted([(start, end, items) for start, end in item_runs]
+                      + [(index, index + 1, None) for index in pre_at])
+        done = 0
+        for start, end, into in cuts:
+            paragraphs += parts[done:start]
+            if into is not None:
+                into += parts[start:end]
+            done = end
+        paragraphs += parts[done:]
+        paragraphs += items
+    else:
+        paragraphs = parts
+    return HtmlDigest(tuple(parts), tuple(paragraphs), first_figure, flat)
 
 
 _MEMO: dict[tuple[str, str | None], HtmlDigest] = {}
