@@ -14,6 +14,7 @@ from readerterm.safety import (
     clamp_date,
     clean_line,
     clean_text,
+    plain_url,
     safe_url,
     strip_controls,
 )
@@ -108,6 +109,18 @@ def test_the_plain_url_shortcut_gives_what_every_check_gives() -> None:
 def test_safe_url_is_its_reference(scheme: str, host: str, rest: str, base: str | None) -> None:
     url = scheme + host + rest
     assert safe_url(url, base) == reference_safe_url(url, base)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.sampled_from(["http://", "https://", "HTTP://", "https:", "ftp://", "-https://", ""]),
+       st.text(alphabet="aZ09.-_:@[]%", max_size=12),
+       st.text(alphabet="aZ09/._~%+-;?#=&:@ \t", max_size=20), st.sampled_from(BASES))
+def test_urljoin_gives_a_plain_url_back_as_it_is(scheme: str, host: str, rest: str,
+                                                 base: str | None) -> None:
+    """fastparse resolves links with urljoin except plain ones, which it keeps as they are."""
+    for url in (scheme + host + rest, *URL_SAMPLES):
+        if plain_url(url, base):
+            assert urljoin(base or "", url) == url, (url, base)
 
 
 def test_dates_are_clamped() -> None:

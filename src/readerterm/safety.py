@@ -71,7 +71,7 @@ def safe_url(url: str | None, base: str | None = None) -> str | None:
     """
     if not url:
         return None
-    if len(url) <= 4096 and _PLAIN_URL.fullmatch(url) and (not base or _parses(base)):
+    if plain_url(url, base):
         return url  # what the steps below make of it, without their cost
     url = url.strip()
     if not url or len(url) > 4096:
@@ -93,6 +93,13 @@ def safe_url(url: str | None, base: str | None = None) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not host:
         return None
     return url
+
+
+def plain_url(url: str, base: str | None = None) -> bool:
+    """Whether `url` is a plain absolute http(s) URL (see _PLAIN_URL): one that
+    `safe_url(url, base)` and `urljoin(base, url)` both give back as it is."""
+    return len(url) <= 4096 and _PLAIN_URL.fullmatch(url) is not None and (
+        not base or _parses(base))
 
 
 @lru_cache(maxsize=64)

@@ -37,7 +37,7 @@ from typing import Any
 
 from readerterm.feeds._htmldigest import cached_digest, clear_cache
 from readerterm.models import Enclosure, Image, ParsedEntry, ParsedFeed, RelatedLink
-from readerterm.safety import clamp_date, clean_line, safe_url
+from readerterm.safety import clamp_date, clean_line, plain_url, safe_url
 
 __all__ = ["cached_digest", "clear_cache", "parse_fast"]
 
@@ -115,6 +115,8 @@ def _fp_text(value: str | None) -> str:
 
 
 def _urljoin(base: str, uri: str) -> str:
+    if plain_url(uri, base):
+        return uri  # (most links: absolute already, nothing for urljoin to change)
     uri = _URIFIXER.sub(r"\1\3", uri)
     try:
         return urllib.parse.urljoin(base, uri)
