@@ -523,10 +523,10 @@ class Library:
         return report
 
     def _apply(self, feed: Any, result: FetchResult, report: RefreshReport,
-               parsed_body: Parsed | None = None) -> str | None:
-        """Record one fetch in the cache (runs in the writer thread); `parsed_body` is
-        the body already parsed by `parse_body`, else it is parsed here. Returns the
-        feed's new URL when a permanent redirect moved it."""
+               parsed_body: Parsed | None) -> str | None:
+        """Record one fetch in the cache (runs in the writer thread, inside its
+        transaction: no parsing here); `parsed_body` is the body `parse_body` read, for
+        a fetch that got one. Returns the feed's new URL when a 301 moved it."""
         now = now_utc()
         url = feed.url
         moved = result.permanent_url
@@ -547,9 +547,7 @@ class Library:
             report.not_modified += 1
             return moved
         ft = self.settings.fulltext
-        if parsed_body is None:
-            parsed_body = parse_body(result.body, result.headers, result.final_url, now,
-                                      self.settings.fetch.max_entries, ft.min_words)
+        parsed_body = parsed_body or Parsed(error="the body was not parsed")
         if parsed_body.entries is None:
             self.store.feed_error(feed.id, parsed_body.error, result.status, now)
             report.failed.append((url, parsed_body.error))

@@ -17,10 +17,12 @@ that error, as one transaction per feed would have.
 from __future__ import annotations
 
 import queue
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
+from contextlib import suppress
 from functools import partial
 from typing import Any
 
@@ -107,8 +109,9 @@ class BatchWriter(Executor):
                 job = next_job
             conn.execute("COMMIT")
         except BaseException as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            with suppress(sqlite3.Error):  # (a failed rollback must not leave writes waiting)
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
             failed = [future for future, _, _ in done]
             if not job[0].done() and all(f is not job[0] for f in failed):
                 failed.append(job[0])  # the write that raised, or never began
