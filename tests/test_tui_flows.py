@@ -4,6 +4,7 @@ refreshing feeds and article pages served on 127.0.0.1."""
 from __future__ import annotations
 
 import json
+import time
 import webbrowser
 from dataclasses import replace
 from pathlib import Path
@@ -604,3 +605,39 @@ async def test_search_results_show_the_snippet_with_matches_marked(world: World)
         await pilot.press("down")
         await settle(pilot)
         assert "sandbags" in snippet.render().plain.lower()  # type: ignore[union-attr]
+
+
+async def test_the_refresh_on_start_begins_once_the_cached_list_is_shown(
+        tmp_path: Path, pages: Pages, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first refresh starts parser processes: it must not take the cores from the first
+    screen, so it begins after the cached list has been loaded (and then fills it)."""
+    monkeypatch.setenv("READERTERM_HOME", str(tmp_path / "home"))
+    lib = open_world(tmp_path / "home", serve_world(pages), refresh=False)
+    app = ReaderApp(lib, clock=lambda: NOW, refresh_on_start=True)
+    lists_loaded_at_refresh: list[int] = []
+    refresh = lib.refresh
+
+    async def watched(*args: object, **kwargs: object) -> object:
+        lists_loaded_at_refresh.append(app.articles.generation)
+        return await refresh(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lib, "refresh", watched)
+    articles = lib.articles
+
+    def slow_first_page(*args: object, **kwargs: object) -> object:
+        if not lists_loaded_at_refresh:
+            time.sleep(0.5)  # a large cache: the first page takes a while
+        return articles(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lib, "articles", slow_first_page)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            for _ in range(50):  # the refresh, then the list shown again
+                if app.articles.total == 5:
+                    break
+                await pilot.pause(0.1)
+            assert lists_loaded_at_refresh and lists_loaded_at_refresh[0] >= 1
+            assert app.articles.total == 5 and row_title(app) == STORM
+    finally:
+        lib.close()

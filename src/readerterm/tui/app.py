@@ -124,11 +124,11 @@ class ReaderApp(App[int]):
             self.notify(warning, severity="warning", markup=False)
         self.articles.focus()
         # The list first (one database thread: what is asked first comes first), the
-        # sections' counts next, the refresh once the cached list is on the screen.
+        # sections' counts next, the refresh once the cached list is on the screen
+        # (show_list starts it: a first refresh starts parser processes, which would
+        # take the cores from the first screen).
         self.show_list(self.source)
         self.load_feeds()
-        if self.refresh_on_start:
-            self.call_after_refresh(self.run_refresh, None)
         if (report := bench.wanted()) is not None:  # benchmarks/reader_bench.py
             self.run_worker(bench.drive(self, report), group="bench")
 
@@ -235,6 +235,14 @@ class ReaderApp(App[int]):
     @work(exclusive=True, group="list", exit_on_error=False)
     async def show_list(self, source: ListSource, keep: ArticleRow | None = None) -> None:
         """List `source`; with `keep`, the same article stays highlighted where it was."""
+        try:
+            await self._show_list(source, keep)
+        finally:
+            if self.refresh_on_start:  # the first list is painted next: then refresh
+                self.refresh_on_start = False
+                self.call_after_refresh(self.run_refresh, None)
+
+    async def _show_list(self, source: ListSource, keep: ArticleRow | None) -> None:
         listing = self.articles
         if source.query is not None and keep is None:
             total = await self.service.search(source.query)
