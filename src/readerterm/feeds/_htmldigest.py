@@ -142,6 +142,38 @@ _FLUSHING_END = frozenset(HEADINGS) | BLOCK_TAGS | {"pre", "blockquote"}
 # Tags whose start or end changes the walker's state; any other tag is inline text.
 
 
+class _Caption:
+    """Where a figure's text goes, as the walker reads it: nowhere until a <figcaption>,
+    then its caption, or its credit inside an element with a credit-like class (back to
+    the caption when that element ends). Both walks over a figure use it."""
+
+    __slots__ = ("depth", "part")
+
+    def __init__(self) -> None:
+        self.part: str | None = None
+        self.depth = 0
+
+    def start(self, tag: str, el: Any) -> None:
+        """A start tag inside the figure (not an <img>)."""
+        if tag == _FIGCAPTION:
+            self.part = "caption"
+            self.depth = 1
+        elif self.part and tag not in VOID:
+            self.depth += 1
+            if CREDIT_CLASS.search(el.get("class") or ""):
+                self.part = "credit"
+
+    def end(self, tag: str) -> None:
+        """An end tag inside the figure (not a void element's)."""
+        if self.part:
+            if tag == _FIGCAPTION:
+                self.part = None
+            else:
+                self.depth -= 1
+                if self.part == "credit" and self.depth <= 1:
+                    self.part = "caption"
+
+
 def html_digest(html: str, base_url: str | None = None) -> HtmlDigest:
     """The digest of an HTML fragment (see the module's docstring)."""
     if not html:
@@ -194,8 +226,7 @@ def _walk_digest(root: Any, base_url: str | None) -> HtmlDigest:
     skip_stack: list[str] = []
     pre_depth = 0
     figure: dict[str, str] | None = None
-    fig_part: str | None = None
-    fig_depth = 0
+    text_to = _Caption()
 
     def flush() -> None:
         nonlocal count
@@ -231,10 +262,10 @@ def _walk_digest(root: Any, base_url: str | None) -> HtmlDigest:
             count += 1
 
     def end_figure() -> None:
-        nonlocal figure, fig_part, first_figure, count
+        nonlocal figure, first_figure, count
         fig = figure or {}
         figure = None
-        fig_part = None
+        text_to.part = None
         if not fig.get("src") and not clean_line(fig.get("caption", ""), limit=2000):
             return  # the walker keeps a figure with a source or a caption only
         count += 1
@@ -262,18 +293,13 @@ def _walk_digest(root: Any, base_url: str | None) -> HtmlDigest:
                 walk.skip_subtree()  # nothing inside counts; its end event pops it
                 continue
             elif figure is not None:
-                if tag == _IMG and not figure.get("src"):
+                if tag != _IMG:
+                    text_to.start(tag, el)
+                elif not figure.get("src"):
                     found = _image(el, base_url)
                     if found:
                         figure["src"] = found.src
                         figure["alt"] = found.alt
-                elif tag == _FIGCAPTION:
-                    fig_part = "caption"
-                    fig_depth = 1
-                elif fig_part and tag not in VOID:
-                    fig_depth += 1
-                    if CREDIT_CLASS.search(el.get("class") or ""):
-                        fig_part = "credit"
             elif tag == _FIGURE:
                 if buf:
                     flush()
@@ -321,13 +347,7 @@ def _walk_digest(root: Any, base_url: str | None) -> HtmlDigest:
                     while skip_stack and skip_stack.pop() != tag:
                         pass
             elif figure is not None:
-                if fig_part:
-                    if tag == _FIGCAPTION:
-                        fig_part = None
-                    else:
-                        fig_depth -= 1
-                        if fig_part == "credit" and fig_depth <= 1:
-                            fig_part = "caption"
+                text_to.end(tag)
                 if tag == _FIGURE:
                     end_figure()
             elif tag in _FLUSHING_END:
@@ -343,8 +363,8 @@ def _walk_digest(root: Any, base_url: str | None) -> HtmlDigest:
             data = el.tail
         if data and not skip_stack:
             if figure is not None:
-                if fig_part:
-                    figure[fig_part] = figure.get(fig_part, "") + data
+                if text_to.part:
+                    figure[text_to.part] = figure.get(text_to.part, "") + data
             elif item_buf is not None:
                 item_buf.append(data)
             else:
@@ -410,8 +430,7 @@ def _figure_parts(fig: Any, base_url: str | None) -> dict[str, str]:
     else:
         return figure
     figure = {"caption": "", "credit": ""}
-    fig_part: str | None = None
-    fig_depth = 0
+    text_to = _Caption()
     walk = _etree.iterwalk(fig, events=("start", "end"))
     for event, el in walk:
         if el is fig:
@@ -423,32 +442,20 @@ def _figure_parts(fig: Any, base_url: str | None) -> dict[str, str]:
             if tag in SKIP:
                 walk.skip_subtree()  # nothing inside counts; its tail does
                 continue
-            if tag == _IMG and "src" not in figure:
+            if tag != _IMG:
+                text_to.start(tag, el)
+            elif "src" not in figure:
                 found = _image(el, base_url)
                 if found:
                     figure["src"] = found.src
                     figure["alt"] = found.alt
-            elif tag == _FIGCAPTION:
-                fig_part = "caption"
-                fig_depth = 1
-            elif fig_part and tag not in VOID:
-                fig_depth += 1
-                if CREDIT_CLASS.search(el.get("class") or ""):
-                    fig_part = "credit"
             data = el.text
         else:
-            if tag in VOID or tag in SKIP:
-                pass
-            elif fig_part:
-                if tag == _FIGCAPTION:
-                    fig_part = None
-                else:
-                    fig_depth -= 1
-                    if fig_part == "credit" and fig_depth <= 1:
-                        fig_part = "caption"
+            if tag not in VOID and tag not in SKIP:
+                text_to.end(tag)
             data = el.tail
-        if data and fig_part:
-            figure[fig_part] += data
+        if data and text_to.part:
+            figure[text_to.part] += data
     return figure
 
 
