@@ -4,6 +4,7 @@ refreshing feeds and article pages served on 127.0.0.1."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 import webbrowser
 from dataclasses import replace
@@ -641,3 +642,31 @@ async def test_the_refresh_on_start_begins_once_the_cached_list_is_shown(
             assert app.articles.total == 5 and row_title(app) == STORM
     finally:
         lib.close()
+
+
+async def test_opening_an_article_does_not_wait_for_the_write_lock(world: World) -> None:
+    """A refresh (here: another connection) may hold the cache's write lock for a
+    quarter of a second at a time: the article is shown at once, marked read, and the
+    mark is written when the lock is free."""
+    lib, _ = world
+    app = make_app(lib)
+    blocker = sqlite3.connect(lib.store.path, isolation_level=None)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            blocker.execute("BEGIN IMMEDIATE")
+            await pilot.press("enter")
+            for _ in range(100):
+                if title_of(app) == STORM:
+                    break
+                await pilot.pause(0.02)
+            assert title_of(app) == STORM
+            view = app.reader.view
+            assert view is not None and view.read and app.articles.current is not None
+            assert app.articles.current.read
+            assert not lib.article(view.id).read  # the write waits for the lock
+            blocker.execute("COMMIT")
+            await settle(pilot)
+            assert lib.article(view.id).read
+    finally:
+        blocker.close()

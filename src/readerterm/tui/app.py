@@ -351,7 +351,10 @@ class ReaderApp(App[int]):
     @work(exclusive=True, group="article", exit_on_error=False)
     async def load_article(self, article_id: int, scroll: float = 0.0, focus: str | None = None,
                            mark_read: bool = True) -> None:
-        view = await self.service.article(article_id, mark_read=mark_read)
+        view = await self.service.article(article_id)
+        marking = mark_read and not view.read
+        if marking:  # shown read at once; the write follows (it may wait for a refresh)
+            view = replace(view, read=True)
         if scroll:
             # Back to a place: "More on this story" is there before the scroll position
             # is restored, so a position inside it is found again.
@@ -363,8 +366,8 @@ class ReaderApp(App[int]):
         self.articles.update_row(view.id, read=view.read, starred=view.starred)
         if focus is not None:
             self.focus_pane(focus)
-        if mark_read:
-            self.load_feeds()
+        if marking:
+            self._mark_opened(article_id)
 
     @work(exclusive=True, group="similar", exit_on_error=False)
     async def load_similar(self, article_id: int) -> None:
@@ -448,6 +451,13 @@ class ReaderApp(App[int]):
                 return None
             return row.id, row.read, row.starred, row.url
         return view.id, view.read, view.starred, view.url
+
+    @work(group="marks", exit_on_error=False)
+    async def _mark_opened(self, article_id: int) -> None:
+        """Write the read mark of an article just opened (it is shown read already): a
+        worker of its own, so that opening the next article does not cancel it."""
+        await self.service.mark(article_id, read=True)
+        self.load_feeds()
 
     @work(group="marks", exit_on_error=False)
     async def _mark(self, article_id: int, read: bool | None, starred: bool | None) -> None:

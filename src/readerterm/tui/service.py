@@ -1,8 +1,10 @@
-"""The reader's only way to the library: every blocking call runs on one database thread.
+"""The reader's only way to the library: every blocking call runs on a database thread.
 
-Widgets never call this; the App's workers do, and hand the results to widgets. One
-thread means one SQLite connection for the whole reader (STYLE.md habit 2), and calls
-run in the order they were made.
+Widgets never call this; the App's workers do, and hand the results to widgets. Reads
+run on one thread, in the order they were asked (STYLE.md habit 2). Marks (read,
+starred) are writes, which wait for the cache's write lock while a refresh holds it
+(a refresh writes several feeds per transaction, up to a quarter of a second): they run
+in a lane of their own, so that showing an article or a list never waits behind one.
 """
 
 from __future__ import annotations
@@ -75,6 +77,7 @@ class Service:
         # lane of its own, so that opening the next article never waits behind it.
         self._similar_pool = ThreadPoolExecutor(max_workers=1,
                                                 thread_name_prefix="readerterm-similar")
+        self._writes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readerterm-marks")
         self._results: dict[str, list[ArticleRow]] = {}
         self._spans: dict[int, tuple[tuple[int, int], ...]] = {}
 
@@ -85,6 +88,7 @@ class Service:
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
         self._similar_pool.shutdown(wait=False, cancel_futures=True)
+        self._writes.shutdown(wait=True)  # a mark the user made is not dropped
 
     # -- lists -------------------------------------------------------------------------
     async def feeds(self) -> list[FeedRow]:
@@ -169,16 +173,9 @@ class Service:
         return await self._run(partial(self._step_unread, source, start, step))
 
     # -- articles ----------------------------------------------------------------------
-    def _open(self, article_id: int, mark_read: bool) -> ArticleView:
-        view = self.lib.article(article_id)
-        if mark_read and not view.read:
-            self.lib.mark(article_id, read=True)
-            view = replace(view, read=True)
-        return view
-
-    async def article(self, article_id: int, *, mark_read: bool = True) -> ArticleView:
-        """The article (raises BadInput if gone), marked read unless told not to."""
-        return await self._run(partial(self._open, article_id, mark_read))
+    async def article(self, article_id: int) -> ArticleView:
+        """The article (raises BadInput if gone)."""
+        return await self._run(partial(self.lib.article, article_id))
 
     async def similar(self, article_id: int) -> list[Similar]:
         """"More on this story" for the article (empty if it has gone)."""
@@ -193,7 +190,10 @@ class Service:
 
     async def mark(self, article_id: int, *, read: bool | None = None,
                    starred: bool | None = None) -> None:
-        await self._run(partial(self.lib.mark, article_id, read=read, starred=starred))
+        """Set read and/or starred, in the marks' lane."""
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(
+            self._writes, partial(self.lib.mark, article_id, read=read, starred=starred))
         for rows in self._results.values():
             for i, row in enumerate(rows):
                 if row.id == article_id:
