@@ -153,7 +153,7 @@ class Store:
         """A short write transaction, started IMMEDIATE so it never fails half-way on a lock.
 
         Inside a transaction the caller opened (a refresh groups several feeds' writes in
-        one, see library._BatchWriter) it is a savepoint instead: undone alone when it
+        one, see store.batch.BatchWriter) it is a savepoint instead: undone alone when it
         raises, committed with the rest."""
         conn = self.conn
         if conn.in_transaction:
@@ -278,7 +278,7 @@ class Store:
             next_id = int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM articles")
                           .fetchone()[0]) + 1
             for entry in entries:
-                digest = entry.values[-1]
+                digest = entry.digest
                 old = known.get(entry.guid)
                 if old is not None and old[1] == digest:
                     continue
@@ -287,7 +287,7 @@ class Store:
                     # IMMEDIATE transaction gives the same ids without a statement per row.
                     article_id = next_id
                     next_id += 1
-                    wanted = fulltext and entry.values[0] is not None and not entry.full_story
+                    wanted = fulltext and entry.link is not None and not entry.full_story
                     rows.append((article_id, feed_id, entry.guid, entry.published or stamp,
                                  stamp, "wanted" if wanted else "none", *entry.values))
                     new_ids.append(article_id)
@@ -305,7 +305,7 @@ class Store:
                     if has_doc:
                         continue  # the extracted page stays the searchable text
                     conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
-                indexed.append((article_id, entry.values[1], entry.text))
+                indexed.append((article_id, entry.title, entry.text))
             _insert_many(conn, "articles", ("id", "feed_id", "guid", "published", "first_seen",
                                             "doc_status", *ENTRY_COLUMNS), rows)
             _insert_many(conn, "articles_fts", ("rowid", "title", "body"), indexed)
