@@ -87,18 +87,6 @@ class _Unusual(Exception):
     """Something the fast path does not read the way feedparser does: use feedparser."""
 
 
-class _Digests:
-    """(text without captions, first figure) per HTML fragment, each walked once
-    (`_htmldigest.cached_digest`, which the refresh asks again for the same entries)."""
-
-    def get(self, html: str, base: str | None) -> tuple[str, Image | None]:
-        digest = cached_digest(html, base)
-        return digest.flat, digest.figure
-
-    def text(self, html: str, base: str | None = None) -> str:
-        return cached_digest(html, base).flat
-
-
 # -- text as feedparser gives it ------------------------------------------------------
 
 
@@ -248,7 +236,6 @@ class _Reader:
         self.url = url
         self.base = url or ""
         self.now = now
-        self.digests = _Digests()
 
     def entry(self, *, title: str, title_html: bool, link: str | None, guid: str,
               links: list[tuple[str, str, str, str, str]], author: str, dates: list[str],
@@ -272,8 +259,8 @@ class _Reader:
                 link_url = href
         summary = p._clean_html(summary)
         contents = [c for c in (p._clean_html(v) for v in contents[:10]) if c]
-        summary_html, content_html = _choose_story(summary, contents, base, self.digests)
-        story_text = self.digests.text(content_html, base) if content_html else ""
+        summary_html, content_html = _choose_story(summary, contents, base)
+        story_text = cached_digest(content_html, base).flat if content_html else ""
         date: datetime | None = None
         date_raw = ""
         for raw in dates:  # published, else updated: the first that reads as a date
@@ -285,7 +272,7 @@ class _Reader:
                 break
         published = clamp_date(date, self.now)
         if title_html:
-            title = clean_line(self.digests.text(title) if "<" in title
+            title = clean_line(cached_digest(title).flat if "<" in title
                                else html_mod.unescape(title))
         else:
             title = clean_line(title)
@@ -305,7 +292,7 @@ class _Reader:
                 lead = Image(src=enc.url)
                 break
         if lead is None and content_html:
-            lead = self.digests.get(content_html, base)[1]
+            lead = cached_digest(content_html, base).figure
         return ParsedEntry(
             guid=guid, title=title, link=link_url,
             author=clean_line(author, limit=p._NAME_MAX) or self.feed_author,
@@ -330,10 +317,10 @@ class _Reader:
                           kind=self.kind, entries=tuple(kept))
 
 
-def _choose_story(summary: str, contents: list[str], base: str | None,
-                  digests: _Digests) -> tuple[str, str]:
-    """parse._choose_story without captions (no Media RSS here)."""
-    measured = [(v, digests.text(v, base)) for v in [summary, *contents] if v]
+def _choose_story(summary: str, contents: list[str], base: str | None) -> tuple[str, str]:
+    """parse._choose_story without captions (no Media RSS here); each fragment's text
+    comes from `cached_digest`, which the refresh asks again for the same entries."""
+    measured = [(v, cached_digest(v, base).flat) for v in [summary, *contents] if v]
     if not measured:
         return "", ""
     stories = [(h, t) for h, t in measured if t] or measured
