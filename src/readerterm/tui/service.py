@@ -81,9 +81,10 @@ class Service:
         self._results: dict[str, list[ArticleRow]] = {}
         self._spans: dict[int, tuple[tuple[int, int], ...]] = {}
 
-    async def _run(self, fn: Callable[[], T]) -> T:
+    async def _run(self, fn: Callable[[], T], lane: ThreadPoolExecutor | None = None) -> T:
+        """`fn` on the reads' thread, or on `lane`."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, fn)
+        return await loop.run_in_executor(lane or self._pool, fn)
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -179,8 +180,7 @@ class Service:
 
     async def similar(self, article_id: int) -> list[Similar]:
         """"More on this story" for the article (empty if it has gone)."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._similar_pool, self._similar, article_id)
+        return await self._run(partial(self._similar, article_id), self._similar_pool)
 
     def _similar(self, article_id: int) -> list[Similar]:
         try:
@@ -191,9 +191,8 @@ class Service:
     async def mark(self, article_id: int, *, read: bool | None = None,
                    starred: bool | None = None) -> None:
         """Set read and/or starred, in the marks' lane."""
-        loop = asyncio.get_running_loop()
-        await loop.run_in_executor(
-            self._writes, partial(self.lib.mark, article_id, read=read, starred=starred))
+        await self._run(partial(self.lib.mark, article_id, read=read, starred=starred),
+                        self._writes)
         for rows in self._results.values():
             for i, row in enumerate(rows):
                 if row.id == article_id:
