@@ -24,6 +24,7 @@ _UNSAFE_RE = re.compile(
     "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\U000f0000-\U0010ffff]"
 )
 _ASCII_UNSAFE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_ASCII_UNSAFE = bytes([*range(0x00, 0x09), *range(0x0b, 0x20), 0x7f])
 _SPACE_IN_URL = re.compile(r"\s")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
@@ -36,7 +37,10 @@ _PLAIN_URL = re.compile(
 
 def strip_controls(text: str) -> str:
     """Remove control, format (bidi, zero-width) and surrogate characters; keep \\n and \\t."""
-    if text.isascii():  # the common case, five times faster with the small class
+    if text.isascii():  # the common case: one C pass tells there is nothing to remove
+        data = text.encode("ascii")
+        if len(data.translate(None, _ASCII_UNSAFE)) == len(data):
+            return text
         return _ASCII_UNSAFE_RE.sub("", text)
     return _UNSAFE_RE.sub("", text)
 

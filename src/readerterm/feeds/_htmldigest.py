@@ -30,6 +30,7 @@ Markup lxml reports as broken goes through `htmlblocks` itself, as in
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +54,7 @@ __all__ = ["HtmlDigest", "cached_digest", "clear_cache", "html_digest", "lxml_ro
 _STUB_ENDS = ("read more", "continue reading", "read the full", "read the rest",
               "the post appeared first")
 _WORD = re.compile(r"\w+")
+_count_spaces = operator.methodcaller("count", " ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +85,10 @@ class HtmlDigest:
         """`extract.is_full_story`: `min_words` words in two or more paragraphs and no
         "read more" stub at the end."""
         paragraphs = self.paragraphs
-        if len(paragraphs) < 2 or sum(len(p.split()) for p in paragraphs) < min_words:
+        # Each paragraph is one clean line (words between single spaces): its words are
+        # its spaces plus one, counted without splitting it into a list.
+        if len(paragraphs) < 2 or sum(map(_count_spaces, paragraphs)) + len(
+                paragraphs) < min_words:
             return False
         tail = " ".join(_WORD.findall(paragraphs[-1].lower()))[-80:]
         return not any(end in tail for end in _STUB_ENDS)
