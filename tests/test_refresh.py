@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from pathlib import Path
+
+import pytest
 
 from conftest import DATA, FeedServer, rss
 from readerterm import paths
 from readerterm.config import FeedEntry, Section, load_sections, save_sections
-from readerterm.library import Filters, Library
+from readerterm.library import PROCESS_AFTER, Filters, Library, _Parsers
 
 
 def open_library(home: Path, feeds: dict[str, list[str]]) -> Library:
@@ -168,3 +171,45 @@ def test_a_refresh_looks_for_no_module_once_warm(home: Path, server: FeedServer)
         sys.meta_path.remove(log)  # type: ignore[arg-type]
     lib.close()
     assert log.names == []
+
+
+def _stored(lib: Library) -> list[tuple[str, str, str | None, str]]:
+    rows = lib.store.conn.execute(
+        "SELECT f.url, a.guid, a.url, a.title || '|' || a.summary_html || '|'"
+        " || IIF(a.published = a.first_seen, 'undated', a.published)"
+        " || '|' || a.doc_status || '|' || COALESCE(a.lead_image, '') || '|' || fts.body"
+        " FROM articles a JOIN feeds f ON f.id = a.feed_id"
+        " JOIN articles_fts fts ON fts.rowid = a.id ORDER BY f.url, a.guid")
+    return [tuple(r) for r in rows]
+
+
+def test_a_first_refresh_of_many_feeds_parses_in_processes_as_in_a_thread(
+        tmp_path: Path, server: FeedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """More feeds with nothing cached than PROCESS_AFTER: the parser processes start at
+    once, and what they parse is stored exactly as a thread would have parsed it (no
+    other test refreshes enough feeds to use them)."""
+    names = sorted(n for n in os.listdir(DATA / "feeds") if n.endswith((".xml", ".rss")))
+    urls = [server.serve(f"/{i}.xml", (DATA / "feeds" / name).read_bytes())
+            for i, name in enumerate(names[:PROCESS_AFTER + 6])]
+    pools: list[str] = []
+    shutdown = _Parsers.shutdown
+
+    def record(self: _Parsers) -> None:
+        if self.pool is not None or self.thread is not None:
+            pools.append(type(self.pool or self.thread).__name__)
+        shutdown(self)
+
+    monkeypatch.setattr(_Parsers, "shutdown", record)
+    stored = {}
+    for mode in ("auto", "thread"):
+        monkeypatch.setenv("READERTERM_PARSE", mode)
+        home = tmp_path / mode
+        monkeypatch.setenv("READERTERM_HOME", str(home))
+        lib = open_library(home, {"News": urls})
+        report = refresh(lib)
+        assert report.updated + len(report.failed) == len(urls) and report.updated > 20
+        stored[mode] = _stored(lib)
+        lib.close()
+    assert pools == ["ProcessPoolExecutor", "ThreadPoolExecutor"]
+    assert len(stored["auto"]) > 150
+    assert stored["auto"] == stored["thread"]
