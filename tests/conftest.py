@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import socket
 import threading
 from collections.abc import Iterator
@@ -16,6 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from tmux_session import Tmux
 
 DATA = Path(__file__).parent / "data"
 
@@ -160,3 +163,12 @@ def rss(title: str, items: list[tuple[str, str, str]], link: str = "http://examp
     )
     return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
             f"<title>{title}</title><link>{link}</link>{body}</channel></rss>")
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Tmux]:
+    """A tmux server of its own, killed after the test."""
+    socket = f"readerterm-test-{os.getpid()}-{tmp_path.name}"
+    t = Tmux(socket)
+    yield t
+    t("kill-server", check=False)

@@ -13,13 +13,10 @@ article (with `n`, next unread), clicks on the titles, and then checks that
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,6 +25,7 @@ from hostile_server import HostileServer, child_env, run_readerterm, write_home
 from readerterm import paths
 from readerterm.library import Library
 from terminal_checks import foreign_sequences
+from tmux_session import Tmux, click
 
 PAYLOADS = ["markup_injection.xml", "ansi_escapes_raw.xml", "ansi_escapes_charref.xml"]
 # What Textual's Linux driver writes besides frames: private modes (alternate screen,
@@ -40,48 +38,6 @@ DRIVER = re.compile(r"\x1b\[\?[\d;]*[hl]|\x1b\[\?[\d;]*\$p|\x1b\[[<>=]?\d*u|\x1b
                     r"\x1b\]22;[a-z-]+\x07")  # OSC 22: the mouse pointer's shape
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
-
-
-class Tmux:
-    def __init__(self, socket: str) -> None:
-        self.socket = socket
-
-    def __call__(self, *args: str, check: bool = True) -> str:
-        done = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
-                              text=True, timeout=30, check=False)
-        if check and done.returncode != 0:
-            raise AssertionError(f"tmux {args}: {done.stderr}")
-        return done.stdout
-
-    def alive(self) -> bool:
-        out = self("list-panes", "-t", "reader", "-F", "#{pane_dead}", check=False)
-        return out.strip() == "0"
-
-    def screen(self) -> str:
-        return self("capture-pane", "-p", "-t", "reader")
-
-    def wait_for(self, text: str, timeout: float = 30) -> None:
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if text in self.screen():
-                return
-            time.sleep(0.2)
-        raise AssertionError(f"{text!r} never appeared:\n{self.screen()}")
-
-
-@pytest.fixture
-def tmux(tmp_path: Path) -> Iterator[Tmux]:
-    socket = f"readerterm-test-{os.getpid()}-{tmp_path.name}"
-    t = Tmux(socket)
-    yield t
-    t("kill-server", check=False)
-
-
-def click(tmux: Tmux, x: int, y: int) -> None:
-    """A left click at column x, row y (1-based), as SGR mouse bytes typed into the pane."""
-    for final in ("M", "m"):
-        data = f"\x1b[<0;{x};{y}{final}".encode()
-        tmux("send-keys", "-t", "reader", "-H", *(f"{b:02x}" for b in data))
 
 
 def test_reader_in_tmux_shows_feed_text_and_nothing_else(tmux: Tmux, tmp_path: Path) -> None:

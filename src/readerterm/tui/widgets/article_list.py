@@ -144,24 +144,28 @@ class ArticleList(ScrollView, can_focus=True):
 
     def update_row(self, article_id: int, *, read: bool | None = None,
                    starred: bool | None = None) -> None:
-        """Change a loaded row's marks in place."""
+        """Change a loaded row's marks in place (repainting that line alone)."""
         for page in list(self._pages.keys()):
             rows = self._pages.get(page)
             if rows is None:
                 continue
             for i, row in enumerate(rows):
                 if row.id == article_id:
-                    rows[i] = replace(row, read=row.read if read is None else read,
-                                      starred=row.starred if starred is None else starred)
-                    self.refresh()
+                    new = replace(row, read=row.read if read is None else read,
+                                  starred=row.starred if starred is None else starred)
+                    if new != row:
+                        rows[i] = new
+                        self.refresh_line(page * PAGE_SIZE + i)
 
     # -- cursor --------------------------------------------------------------------------
     def move_to(self, index: int) -> None:
         if self.total == 0:
             return
+        old = self.cursor
         self.cursor = max(0, min(index, self.total - 1))
-        self._keep_cursor_visible()
-        self.refresh()
+        self._keep_cursor_visible()  # (a scroll repaints every line)
+        self.refresh_line(old)
+        self.refresh_line(self.cursor)
         self.post_message(self.Highlighted())
 
     def _keep_cursor_visible(self) -> None:

@@ -1,0 +1,43 @@
+"""A reader in a real terminal: tmux on a private socket, for the tests that look at
+what a user sees (`capture-pane`) and send it keys and clicks."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+
+
+class Tmux:
+    """tmux on a socket of its own; calling it runs a tmux command there."""
+
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+
+    def __call__(self, *args: str, check: bool = True) -> str:
+        done = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
+                              text=True, timeout=30, check=False)
+        if check and done.returncode != 0:
+            raise AssertionError(f"tmux {args}: {done.stderr}")
+        return done.stdout
+
+    def alive(self) -> bool:
+        out = self("list-panes", "-t", "reader", "-F", "#{pane_dead}", check=False)
+        return out.strip() == "0"
+
+    def screen(self) -> str:
+        return self("capture-pane", "-p", "-t", "reader")
+
+    def wait_for(self, text: str, timeout: float = 30) -> None:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if text in self.screen():
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} never appeared:\n{self.screen()}")
+
+
+def click(tmux: Tmux, x: int, y: int) -> None:
+    """A left click at column x, row y (1-based), as SGR mouse bytes typed into the pane."""
+    for final in ("M", "m"):
+        data = f"\x1b[<0;{x};{y}{final}".encode()
+        tmux("send-keys", "-t", "reader", "-H", *(f"{b:02x}" for b in data))
