@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -32,6 +32,7 @@ from readerterm.tui import bench
 from readerterm.tui.ages import age
 from readerterm.tui.commands import ReaderCommands
 from readerterm.tui.history import Entry, History
+from readerterm.tui.idlegc import IdleCollector
 from readerterm.tui.keys import ALL_KEYS, app_bindings, keymap
 from readerterm.tui.screens.help import HelpScreen
 from readerterm.tui.service import ListSource, Selection, Service
@@ -80,6 +81,7 @@ class ReaderApp(App[int]):
         self.refresh_on_start = refresh_on_start
         self.offline = False
         self.feeds: list[FeedRow] = []
+        self.collector = IdleCollector()
         if title:
             self.title = clean_line(title, 100)
 
@@ -129,10 +131,19 @@ class ReaderApp(App[int]):
         # take the cores from the first screen).
         self.show_list(self.source)
         self.load_feeds()
+        # Full garbage collections wait for a moment without input (tui/idlegc.py).
+        self.collector.start()
+        self.set_interval(1.0, self.collector.tick)
         if (report := bench.wanted()) is not None:  # benchmarks/reader_bench.py
             self.run_worker(bench.drive(self, report), group="bench")
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.collector.touched()
+        await super().on_event(event)
+
     def on_unmount(self) -> None:
+        self.collector.stop()
         self.service.close()
 
     def _remember_theme(self, theme: Theme) -> None:

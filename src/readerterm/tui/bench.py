@@ -6,7 +6,8 @@ them, notes the time (wall clock, so the benchmark can subtract the moment it sp
 the process), then does what a user does first: opens articles (five with the reader
 idle, five each straight after the previous one, while its "More on this story" and
 the sections' counts are still being worked out), switches sections and searches, each
-through the app's own handlers, timing each until the result is on the screen. It
+through the app's own handlers (telling the idle collector, tui/idlegc.py, as the key
+press would), timing each until the result is on the screen. It
 writes the times as JSON to FILE and exits. Nothing here runs otherwise.
 """
 
@@ -80,6 +81,7 @@ async def drive(app: ReaderApp, report: Path) -> None:
         row = listing.current
         assert row is not None
         start = time.time()
+        app.collector.touched()  # as the key press that opens it would
         app.visit_article(row.id)
         (opened if index % 2 == 0 else opened_at_once).append(await _until(
             app, lambda r=row: (  # type: ignore[misc]
@@ -94,6 +96,7 @@ async def drive(app: ReaderApp, report: Path) -> None:
         selection = Selection("section", name=name)
         generation = listing.generation
         start = time.time()
+        app.collector.touched()
         app.sections.select(selection)
         switched.append(await _until(app, lambda s=selection, g=generation: (  # type: ignore[misc]
             app.source.selection == s and listing.generation > g)) - start)
@@ -103,6 +106,7 @@ async def drive(app: ReaderApp, report: Path) -> None:
     for query in ("council", "minister OR harbour", '"the government"', "elect*"):
         generation = listing.generation
         start = time.time()
+        app.collector.touched()
         app.source = ListSource(ALL, query)
         app.show_list(app.source)
         searched.append(await _until(app, lambda g=generation: (  # type: ignore[misc]
