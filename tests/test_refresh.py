@@ -12,7 +12,7 @@ import pytest
 from conftest import DATA, FeedServer, rss
 from readerterm import paths
 from readerterm.config import FeedEntry, Section, load_sections, save_sections
-from readerterm.library import PROCESS_AFTER, Filters, Library, _Parsers
+from readerterm.library import PARSER_NICENESS, PROCESS_AFTER, Filters, Library, _Parsers
 
 
 def open_library(home: Path, feeds: dict[str, list[str]]) -> Library:
@@ -192,11 +192,14 @@ def test_a_first_refresh_of_many_feeds_parses_in_processes_as_in_a_thread(
     urls = [server.serve(f"/{i}.xml", (DATA / "feeds" / name).read_bytes())
             for i, name in enumerate(names[:PROCESS_AFTER + 6])]
     pools: list[str] = []
+    niceness: list[int] = []
     shutdown = _Parsers.shutdown
 
     def record(self: _Parsers) -> None:
         if self.pool is not None or self.thread is not None:
             pools.append(type(self.pool or self.thread).__name__)
+        if self.pool is not None:  # the parsers' priority, below the refresh's own
+            niceness.append(self.pool.submit(os.nice, 0).result(timeout=30))
         shutdown(self)
 
     monkeypatch.setattr(_Parsers, "shutdown", record)
@@ -211,5 +214,6 @@ def test_a_first_refresh_of_many_feeds_parses_in_processes_as_in_a_thread(
         stored[mode] = _stored(lib)
         lib.close()
     assert pools == ["ProcessPoolExecutor", "ThreadPoolExecutor"]
+    assert niceness == [min(19, os.nice(0) + PARSER_NICENESS)]
     assert len(stored["auto"]) > 150
     assert stored["auto"] == stored["thread"]

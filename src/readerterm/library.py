@@ -133,6 +133,13 @@ PROCESS_AFTER = 24
 """Bodies a refresh parses in a thread before it starts parser processes (at once when
 more feeds than this have nothing to send for a 304: a first refresh)."""
 
+PARSER_NICENESS = 10
+"""How much lower the parser processes' CPU priority is than the refresh's own. The
+writer (a thread of the refresh) and the requests then go first when they want a core,
+and the parsers use the rest: the writer keeps up with them instead of being left with
+a queue of feeds to write at the end, with one core idle (a first refresh of 200 feeds
+ends about 0.4 s sooner). In the reader, the screen goes first too."""
+
 
 class _Parsers:
     """Where a refresh parses feed bodies: one thread, or processes when there is much.
@@ -177,7 +184,9 @@ class _Parsers:
             # the server imports what a parser needs once, each worker is its fork
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["readerterm.feeds.bodies", "lxml.etree"])
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=context,
+                                            initializer=os.nice,
+                                            initargs=(PARSER_NICENESS,))
         return self.pool
 
     def _executor(self) -> Executor:
