@@ -32,6 +32,8 @@ __all__ = ["BatchWriter"]
 
 _Job = tuple[Future[Any], Callable[[], Any]]
 
+WRITER_CACHE_KIB = 16384
+
 
 class BatchWriter(Executor):
     """An Executor of Store writes (callables using `store.write()`), in one thread."""
@@ -71,6 +73,11 @@ class BatchWriter(Executor):
             self._thread.join()
 
     def _run(self) -> None:
+        # A page cache of 16 MB instead of 2 for this connection (it ends with the
+        # thread): a first refresh's index and FTS5 pages stay in it instead of being
+        # read back from the WAL and written again (a quarter fewer writes).
+        with suppress(sqlite3.Error):  # (a speed-up: the writes go on without it)
+            self.store.conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
         try:
             job = self._jobs.get()
             while job is not None:

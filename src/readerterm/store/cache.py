@@ -120,6 +120,10 @@ class Store:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+            # Statement journals in memory, not in temporary files: inside a refresh's
+            # batch (savepoints) every multi-row INSERT keeps one, and as files they were
+            # half the bytes a first refresh wrote (185 MB of 388 MB, 90,000 writes).
+            conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute("PRAGMA foreign_keys = ON")
             migrate(conn)
             self._local.conn = conn
