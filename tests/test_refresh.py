@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -216,4 +219,41 @@ def test_a_first_refresh_of_many_feeds_parses_in_processes_as_in_a_thread(
     assert pools == ["ProcessPoolExecutor", "ThreadPoolExecutor"]
     assert niceness == [min(19, os.nice(0) + PARSER_NICENESS)]
     assert len(stored["auto"]) > 150
+    assert stored["auto"] == stored["thread"]
+
+
+def test_a_parser_process_that_dies_costs_no_feed(
+        tmp_path: Path, server: FeedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A parser process killed mid-refresh (the OOM killer, a crash in a C library)
+    breaks its pool and every parse in flight there. The refresh does not stop: those
+    bodies are parsed again in a new pool, and every feed is stored."""
+    names = sorted(n for n in os.listdir(DATA / "feeds") if n.endswith((".xml", ".rss")))
+    urls = [server.serve(f"/{i}.xml", (DATA / "feeds" / name).read_bytes())
+            for i, name in enumerate(names[:PROCESS_AFTER + 6])]
+    run = _Parsers.run
+    killed: list[int] = []
+
+    async def run_and_kill(self: _Parsers, *args: Any) -> Any:
+        if not killed and self.count >= 5 and isinstance(self.pool, ProcessPoolExecutor):
+            for _ in range(500):  # the workers start in the background
+                workers = list(self.pool._processes or {})  # (a test may peek)
+                if workers:
+                    break
+                await asyncio.sleep(0.01)
+            killed.append(workers[0])
+            os.kill(workers[0], signal.SIGKILL)
+        return await run(self, *args)
+
+    monkeypatch.setattr(_Parsers, "run", run_and_kill)
+    stored = {}
+    for mode in ("auto", "thread"):
+        monkeypatch.setenv("READERTERM_PARSE", mode)
+        home = tmp_path / mode
+        monkeypatch.setenv("READERTERM_HOME", str(home))
+        lib = open_library(home, {"News": urls})
+        report = refresh(lib)
+        assert report.updated + len(report.failed) == len(urls) and report.updated > 20
+        stored[mode] = _stored(lib)
+        lib.close()
+    assert len(killed) == 1
     assert stored["auto"] == stored["thread"]

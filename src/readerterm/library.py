@@ -16,7 +16,7 @@ import json
 import os
 import threading
 from collections.abc import Callable, Coroutine, Iterable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -165,7 +165,9 @@ class _Parsers:
             return
 
         def spawn() -> None:
-            with suppress(RuntimeError):  # (shut down before they had started)
+            # Shut down before they had started, or they could not start: then the
+            # first body submitted meets the same error.
+            with suppress(Exception):
                 for _ in range(self.workers):
                     pool.submit(warm)
 
@@ -202,9 +204,24 @@ class _Parsers:
 
     async def run(self, body: bytes, headers: dict[str, str], url: str, now: datetime,
                   max_entries: int, min_words: int) -> Parsed:
+        """Parse one body where `_executor` says. Never raises for the body.
+
+        A parser process that dies (the OOM killer, a crash in a C library) breaks its
+        pool and every parse in flight there. Each of those is tried once more in a new
+        pool (never in this process: the body may be what killed it), so only a body
+        that kills its parser again fails, as its feed's error."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor(), parse_body, body, headers, url,
-                                          now, max_entries, min_words)
+        for _attempt in range(2):
+            executor = self._executor()
+            try:
+                return await loop.run_in_executor(executor, parse_body, body, headers, url,
+                                                  now, max_entries, min_words)
+            except BrokenExecutor:
+                if executor is self.pool:  # the first parse to hear of it starts a new pool
+                    executor.shutdown(wait=False, cancel_futures=True)
+                    self.pool = None
+                    self._pool()
+        return Parsed(error="could not parse: the parser process stopped while reading it")
 
     def shutdown(self) -> None:
         for executor in (self.thread, self.pool):
