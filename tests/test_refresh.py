@@ -186,14 +186,32 @@ def _stored(lib: Library) -> list[tuple[str, str, str | None, str]]:
     return [tuple(r) for r in rows]
 
 
+def _refresh_in_processes_and_in_a_thread(
+        tmp_path: Path, server: FeedServer,
+        monkeypatch: pytest.MonkeyPatch) -> dict[str, list[tuple[str, str, str | None, str]]]:
+    """A first refresh of more fixture feeds than PROCESS_AFTER, into two caches: one
+    parsed in processes (READERTERM_PARSE=auto), one in a thread; what each stored."""
+    names = sorted(n for n in os.listdir(DATA / "feeds") if n.endswith((".xml", ".rss")))
+    urls = [server.serve(f"/{i}.xml", (DATA / "feeds" / name).read_bytes())
+            for i, name in enumerate(names[:PROCESS_AFTER + 6])]
+    stored = {}
+    for mode in ("auto", "thread"):
+        monkeypatch.setenv("READERTERM_PARSE", mode)
+        home = tmp_path / mode
+        monkeypatch.setenv("READERTERM_HOME", str(home))
+        lib = open_library(home, {"News": urls})
+        report = refresh(lib)
+        assert report.updated + len(report.failed) == len(urls) and report.updated > 20
+        stored[mode] = _stored(lib)
+        lib.close()
+    return stored
+
+
 def test_a_first_refresh_of_many_feeds_parses_in_processes_as_in_a_thread(
         tmp_path: Path, server: FeedServer, monkeypatch: pytest.MonkeyPatch) -> None:
     """More feeds with nothing cached than PROCESS_AFTER: the parser processes start at
     once, and what they parse is stored exactly as a thread would have parsed it (no
     other test refreshes enough feeds to use them)."""
-    names = sorted(n for n in os.listdir(DATA / "feeds") if n.endswith((".xml", ".rss")))
-    urls = [server.serve(f"/{i}.xml", (DATA / "feeds" / name).read_bytes())
-            for i, name in enumerate(names[:PROCESS_AFTER + 6])]
     pools: list[str] = []
     niceness: list[int] = []
     shutdown = _Parsers.shutdown
@@ -206,16 +224,7 @@ def test_a_first_refresh_of_many_feeds_parses_in_processes_as_in_a_thread(
         shutdown(self)
 
     monkeypatch.setattr(_Parsers, "shutdown", record)
-    stored = {}
-    for mode in ("auto", "thread"):
-        monkeypatch.setenv("READERTERM_PARSE", mode)
-        home = tmp_path / mode
-        monkeypatch.setenv("READERTERM_HOME", str(home))
-        lib = open_library(home, {"News": urls})
-        report = refresh(lib)
-        assert report.updated + len(report.failed) == len(urls) and report.updated > 20
-        stored[mode] = _stored(lib)
-        lib.close()
+    stored = _refresh_in_processes_and_in_a_thread(tmp_path, server, monkeypatch)
     assert pools == ["ProcessPoolExecutor", "ThreadPoolExecutor"]
     assert niceness == [min(19, os.nice(0) + PARSER_NICENESS)]
     assert len(stored["auto"]) > 150
@@ -227,9 +236,6 @@ def test_a_parser_process_that_dies_costs_no_feed(
     """A parser process killed mid-refresh (the OOM killer, a crash in a C library)
     breaks its pool and every parse in flight there. The refresh does not stop: those
     bodies are parsed again in a new pool, and every feed is stored."""
-    names = sorted(n for n in os.listdir(DATA / "feeds") if n.endswith((".xml", ".rss")))
-    urls = [server.serve(f"/{i}.xml", (DATA / "feeds" / name).read_bytes())
-            for i, name in enumerate(names[:PROCESS_AFTER + 6])]
     run = _Parsers.run
     killed: list[int] = []
 
@@ -245,15 +251,6 @@ def test_a_parser_process_that_dies_costs_no_feed(
         return await run(self, *args)
 
     monkeypatch.setattr(_Parsers, "run", run_and_kill)
-    stored = {}
-    for mode in ("auto", "thread"):
-        monkeypatch.setenv("READERTERM_PARSE", mode)
-        home = tmp_path / mode
-        monkeypatch.setenv("READERTERM_HOME", str(home))
-        lib = open_library(home, {"News": urls})
-        report = refresh(lib)
-        assert report.updated + len(report.failed) == len(urls) and report.updated > 20
-        stored[mode] = _stored(lib)
-        lib.close()
+    stored = _refresh_in_processes_and_in_a_thread(tmp_path, server, monkeypatch)
     assert len(killed) == 1
     assert stored["auto"] == stored["thread"]
