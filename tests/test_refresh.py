@@ -254,3 +254,18 @@ def test_a_parser_process_that_dies_costs_no_feed(
     stored = _refresh_in_processes_and_in_a_thread(tmp_path, server, monkeypatch)
     assert len(killed) == 1
     assert stored["auto"] == stored["thread"]
+
+
+def test_without_working_semaphores_a_refresh_parses_in_its_thread(
+        tmp_path: Path, server: FeedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where multiprocessing has no semaphores (Termux on Android, some sandboxes) no
+    process pool can start: a first refresh of many feeds parses them in its thread
+    instead of failing."""
+
+    def no_semaphores(*_args: Any, **_kwargs: Any) -> None:
+        raise ImportError("This platform lacks a functioning sem_open implementation")
+
+    monkeypatch.setattr(ProcessPoolExecutor, "__init__", no_semaphores)
+    stored = _refresh_in_processes_and_in_a_thread(tmp_path, server, monkeypatch)
+    assert len(stored["auto"]) > 150
+    assert stored["auto"] == stored["thread"]

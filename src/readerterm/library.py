@@ -154,6 +154,7 @@ class _Parsers:
         self.count = 0
         self.thread: ThreadPoolExecutor | None = None
         self.pool: Executor | None = None
+        self.no_processes = False
 
     def start(self) -> None:
         """Start the parser processes now, before the first body arrives, and without
@@ -178,17 +179,23 @@ class _Parsers:
         return min(2, os.cpu_count() or 1)
 
     def _pool(self) -> Executor | None:
-        if self.pool is None and self.workers > 1:
+        if self.pool is None and self.workers > 1 and not self.no_processes:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            # forkserver: never fork a process that has threads (the reader has many);
-            # the server imports what a parser needs once, each worker is its fork
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["readerterm.feeds.bodies", "lxml.etree"])
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context,
-                                            initializer=os.nice,
-                                            initargs=(PARSER_NICENESS,))
+            try:
+                # forkserver: never fork a process that has threads (the reader has
+                # many); the server imports what a parser needs once, each worker is
+                # its fork
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload(["readerterm.feeds.bodies", "lxml.etree"])
+                self.pool = ProcessPoolExecutor(self.workers, mp_context=context,
+                                                initializer=os.nice,
+                                                initargs=(PARSER_NICENESS,))
+            except (ImportError, OSError, ValueError):
+                # No working semaphores (Termux on Android, some sandboxes) or no
+                # forkserver: parse in the thread, on one core.
+                self.no_processes = True
         return self.pool
 
     def _executor(self) -> Executor:
@@ -221,6 +228,8 @@ class _Parsers:
                     executor.shutdown(wait=False, cancel_futures=True)
                     self.pool = None
                     self._pool()
+                if self.pool is None:
+                    break  # no new pool could start
         return Parsed(error="could not parse: the parser process stopped while reading it")
 
     def shutdown(self) -> None:
