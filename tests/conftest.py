@@ -32,6 +32,7 @@ class Route:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     conditional: bool = True  # ETag / Last-Modified / 304
+    gate: threading.Event | None = None  # the answer waits until it is set
 
 
 class FeedServer:
@@ -62,6 +63,8 @@ class FeedServer:
                     self._answer(404, b"not found", {"Content-Type": "text/plain"})
                     server._hit(path, 404)
                     return
+                if route.gate is not None:
+                    route.gate.wait(30)
                 headers = {"Content-Type": route.content_type, **route.headers}
                 if route.conditional and route.status == 200:
                     etag = '"' + hashlib.sha1(route.body).hexdigest()[:16] + '"'

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 import webbrowser
 from dataclasses import replace
@@ -15,6 +16,10 @@ from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from conftest import FeedServer
+from conftest import rss as feed_rss
+from readerterm import paths
+from readerterm.config import FeedEntry, Section, save_sections
 from readerterm.library import Library
 from readerterm.tui.app import ReaderApp
 from readerterm.tui.screens.help import HelpScreen
@@ -670,3 +675,40 @@ async def test_opening_an_article_does_not_wait_for_the_write_lock(world: World)
             assert lib.article(view.id).read
     finally:
         blocker.close()
+
+
+async def test_a_long_refresh_lists_articles_as_their_feeds_are_stored(
+        home: Path, server: FeedServer) -> None:
+    """A first refresh of many feeds takes seconds. The articles of the feeds stored so
+    far appear in the list (and the sections' counts) while the rest are on their way,
+    not all at the end."""
+    gate = threading.Event()
+    fast = server.serve("/fast.xml", feed_rss("Fast", [(f"f{n}", f"Fast story {n}", "Text.")
+                                                      for n in range(3)]))
+    slow = server.serve("/slow.xml", feed_rss("Slow", [(f"s{n}", f"Slow story {n}", "Text.")
+                                                      for n in range(2)]), gate=gate)
+    p = paths.resolve({"READERTERM_HOME": str(home)})
+    p.config_dir.mkdir(parents=True, exist_ok=True)
+    (p.config_dir / "config.toml").write_text("[fulltext]\nenabled = false\n")
+    save_sections(p.config_dir / "feeds.toml",
+                  [Section("News", (FeedEntry(fast), FeedEntry(slow)))])
+    lib = Library.open(p)
+    app = ReaderApp(lib, clock=lambda: NOW, refresh_on_start=True)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            for _ in range(100):
+                if app.articles.total == 3:
+                    break
+                await pilot.pause(0.05)
+            assert app.articles.total == 3  # the fast feed's, with the slow one held
+            assert any(w.group == "refresh" and not w.is_finished for w in app.workers)
+            assert sum(f.unread for f in app.feeds) == 3
+            gate.set()
+            for _ in range(100):
+                if app.articles.total == 5:
+                    break
+                await pilot.pause(0.05)
+            assert app.articles.total == 5
+    finally:
+        gate.set()
+        lib.close()

@@ -7,6 +7,7 @@ the I/O; `History` remembers where the user has been.
 
 from __future__ import annotations
 
+import time
 import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -43,6 +44,9 @@ from readerterm.tui.widgets.sections import SectionsTree
 from readerterm.tui.widgets.status import StatusLine
 
 PANES = ("sections", "articles", "reader")
+LIST_EVERY = 1.0
+"""Seconds between showing the list again while a refresh is storing feeds: a first
+refresh of 200 feeds takes seconds, and its articles appear as they are stored."""
 OFFLINE_HINTS = ("cannot connect", "timed out", "Name or service", "nodename", "Temporary failure")
 
 
@@ -82,6 +86,7 @@ class ReaderApp(App[int]):
         self.offline = False
         self.feeds: list[FeedRow] = []
         self.collector = IdleCollector()
+        self._listed_at = 0.0  # when a running refresh last showed the list again
         if title:
             self.title = clean_line(title, 100)
 
@@ -543,21 +548,31 @@ class ReaderApp(App[int]):
         self.status.progress(message.done, message.total)
         self.status.message(f"Refreshing {stage} {message.done}/{message.total}: "
                             f"{message.label}")
-        if message.stage == "feeds" and message.done == message.total:
-            self._after_refresh()
+        if message.stage == "feeds":
+            if message.done == message.total:
+                self._after_refresh()
+            elif time.monotonic() - self._listed_at >= LIST_EVERY:
+                self._show_new_articles()
         view = self.reader.view
         if (message.stage == "pages" and view is not None and view.fulltext != "page"
                 and view.url == message.label):
             self.load_article(view.id, self.reader.scroll_y, mark_read=False)
 
     def _after_refresh(self) -> None:
-        """New articles appear; the highlighted and the open article stay put."""
-        self.load_feeds()
-        if self.source.query is None:
-            self.show_list(self.source, keep=self.articles.current)
+        """New articles appear; the highlighted and the open article stay put (and the
+        open one is shown again, in case the refresh changed it)."""
+        self._show_new_articles()
         view = self.reader.view
         if view is not None and view.fulltext != "page":
             self.load_article(view.id, self.reader.scroll_y, mark_read=False)
+
+    def _show_new_articles(self) -> None:
+        """The sections' counts and the list again, the highlighted article kept (a
+        search's results stay as they are)."""
+        self._listed_at = time.monotonic()
+        self.load_feeds()
+        if self.source.query is None:
+            self.show_list(self.source, keep=self.articles.current)
 
 
 def run_reader(lib: Library, *, title: str | None = None, refresh: bool = True) -> int:
