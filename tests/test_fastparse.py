@@ -176,6 +176,11 @@ TRICKY = [
     "<p>a &amp; b &lt;c&gt; \u00e9</p><figure><img src='/i.jpg' alt=' A  B '>"
     "<figcaption>Dogs! Photo: Z</figcaption></figure>",
     "<p>" + "</p><p>".join(["w"] * 5100) + "</p>",
+    # a stray <li> sends these to the state machine: its figures' captions and credits
+    "<li>x</li><figure><img src='/a.jpg' alt=' A  B '><figcaption>Cap  one. Photo: Z"
+    "</figcaption></figure>",
+    "<li>x</li><figure><img src='/a.jpg'><figcaption>Cap <span class='credit'>Photo: Y"
+    "</span></figcaption></figure>",
 ]
 
 

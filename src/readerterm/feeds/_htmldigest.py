@@ -274,13 +274,8 @@ def _walk_digest(root: Any, base_url: str | None) -> HtmlDigest:
         if not fig.get("src") and not clean_line(fig.get("caption", ""), limit=2000):
             return  # the walker keeps a figure with a source or a caption only
         count += 1
-        if first_figure is None and fig.get("src"):
-            caption = clean_line(fig.get("caption", ""), limit=2000)
-            credit = clean_line(fig.get("credit", ""), limit=500)
-            if caption and not credit:
-                caption, credit = split_credit(caption)
-            first_figure = Image(src=fig["src"], alt=fig.get("alt", ""), caption=caption,
-                                 credit=CREDIT_PREFIX.sub("", credit))
+        if first_figure is None:
+            first_figure = _figure_image(fig)
 
     walk = etree.iterwalk(root, events=("start", "end"))
     for event, el in walk:
@@ -465,7 +460,9 @@ def _figure_parts(fig: Any, base_url: str | None) -> dict[str, str]:
 
 
 def _figure_image(fig: dict[str, str]) -> Image | None:
-    """The walker's figure block's image (`_Walker._end_figure`), if it has a source."""
+    """The walker's figure block's image (`_Walker._end_figure`), if it has a source:
+    `fig` holds its raw caption and credit, and its src and alt once an image gave one
+    (both walks fill it)."""
     if "src" not in fig:
         return None
     caption = _line(fig["caption"], 2000)
