@@ -19,12 +19,12 @@ from textual.widgets import Static
 from conftest import FeedServer
 from conftest import rss as feed_rss
 from readerterm import paths
-from readerterm.config import FeedEntry, Section, save_sections
 from readerterm.library import Library
 from readerterm.tui.app import ReaderApp
 from readerterm.tui.screens.help import HelpScreen
 from readerterm.tui.widgets.article_list import ArticleList
 from readerterm.tui.widgets.reader import RelatedItem, SimilarItem
+from test_refresh import open_library
 from tui_fixtures import (
     CHIPS,
     EXTRA,
@@ -687,12 +687,10 @@ async def test_a_long_refresh_lists_articles_as_their_feeds_are_stored(
                                                       for n in range(3)]))
     slow = server.serve("/slow.xml", feed_rss("Slow", [(f"s{n}", f"Slow story {n}", "Text.")
                                                       for n in range(2)]), gate=gate)
-    p = paths.resolve({"READERTERM_HOME": str(home)})
-    p.config_dir.mkdir(parents=True, exist_ok=True)
-    (p.config_dir / "config.toml").write_text("[fulltext]\nenabled = false\n")
-    save_sections(p.config_dir / "feeds.toml",
-                  [Section("News", (FeedEntry(fast), FeedEntry(slow)))])
-    lib = Library.open(p)
+    config = paths.resolve({"READERTERM_HOME": str(home)}).config_dir
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "config.toml").write_text("[fulltext]\nenabled = false\n")
+    lib = open_library(home, {"News": [fast, slow]})
     app = ReaderApp(lib, clock=lambda: NOW, refresh_on_start=True)
     try:
         async with app.run_test(size=SIZE) as pilot:
