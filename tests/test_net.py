@@ -185,4 +185,3 @@ def test_the_suite_resolves_loopback_names_only() -> None:
     with pytest.raises(socket.gaierror):
         socket.getaddrinfo("feeds.example.org", 443)
     assert socket.getaddrinfo("127.0.0.1", 80)
-
