@@ -5,15 +5,12 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from readerterm.htmlblocks import CREDIT_AT_END, split_credit
+from readerterm.htmlblocks import split_credit, split_credit_from
 
 
 def reference_split_credit(caption: str) -> tuple[str, str]:
     """split_credit searching from the caption's first character, as it first did."""
-    match = CREDIT_AT_END.search(caption)
-    if match and match.start() > 0:
-        return caption[: match.start()].rstrip(" .,;-–—(") + ".", match.group(1).strip()
-    return caption, ""
+    return split_credit_from(caption, 0)
 
 
 CAPTIONS = [

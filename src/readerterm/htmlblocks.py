@@ -57,6 +57,11 @@ def split_credit(caption: str) -> tuple[str, str]:
     start = len(caption[: min(found)].rstrip())
     if start and caption[start - 1] == "(":
         start = len(caption[: start - 1].rstrip())
+    return split_credit_from(caption, start)
+
+
+def split_credit_from(caption: str, start: int) -> tuple[str, str]:
+    """`split_credit` with CREDIT_AT_END searched from `start` (0: every character)."""
     match = CREDIT_AT_END.search(caption, start)
     if match and match.start() > 0:
         # "(Image: GETTY)" loses both parentheses, not only the closing one.
