@@ -7,6 +7,14 @@ every fifth, each item with a 1-3 KB HTML description), built in this process: n
 network. Each row reads all of them one way and is timed in CPU seconds (the median of
 `--repeat` runs):
 - lxml's XML parse alone: the floor for any parser built on lxml;
+- feedparser-rs, when it is installed (it is not a dependency): the compiled feed parser
+  that a faster fast path could be built on, without its sanitizer (readerterm cleans
+  HTML itself), reading each entry's main fields. Its agreement with feedparser on the
+  fixture feeds is not checked here.
+- lxml's HTML parse and text of each entry's story (its longer HTML) alone: the floor for
+  any digest that reads lxml's tree;
+- readerterm `html_digest` of each story: what the digest (`feeds/_htmldigest.py`) costs
+  beside that floor, its share of the two rows below;
 - readerterm `parse_feed`: the entries, through the lxml fast path (feedparser for what
   it does not read), each entry's HTML digested once;
 - readerterm `parse_body`: what a refresh's parser process does per body, `parse_feed`
@@ -37,7 +45,7 @@ import feedparser  # noqa: E402
 from feed_server import build_feed  # noqa: E402
 from lxml import etree  # noqa: E402
 
-from readerterm.feeds._htmldigest import clear_cache  # noqa: E402
+from readerterm.feeds._htmldigest import clear_cache, html_digest  # noqa: E402
 from readerterm.feeds.bodies import parse_body  # noqa: E402
 from readerterm.feeds.parse import parse_feed  # noqa: E402
 
@@ -81,13 +89,45 @@ def main(argv: list[str] | None = None) -> int:
         for url, data, headers in bodies:
             parse_body(data, dict(headers), url, NOW, 1000, 250)
 
+    # each entry's story, as `bodies.digest_entry` picks it
+    stories = [(max(e.content_html, e.summary_html, key=len), url)
+               for url, data, h in bodies for e in parse_feed(data, dict(h), url, now=NOW).entries]
+
+    def html_parse_and_text() -> None:
+        parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
+                                  default_doctype=False)
+        for html, _ in stories:
+            etree.tostring(etree.fromstring(html, parser), method="text", encoding=str)
+
+    def digests() -> None:
+        for html, url in stories:
+            html_digest(html, url)
+
     def feedparser_parse() -> None:
         for url, data, headers in bodies:
             feedparser.parse(io.BytesIO(data), response_headers={**headers,
                                                                  "content-location": url},
                              resolve_relative_uris=True, sanitize_html=True)
 
-    rows = [("lxml XML parse alone", lxml_only),
+    candidates: list[tuple[str, Callable[[], object]]] = []
+    try:  # not a dependency: a compiled parser to weigh against ours, when installed
+        import feedparser_rs  # type: ignore[import-not-found]
+
+        def feedparser_rs_parse() -> None:
+            for _, data, _ in bodies:
+                for entry in feedparser_rs.parse(data, sanitize_html=False,
+                                                 resolve_relative_uris=False).entries:
+                    for key in ("title", "link", "id", "published_parsed", "summary"):
+                        entry.get(key)
+
+        candidates.append(("feedparser-rs parse and read, no sanitizing (a candidate)",
+                           feedparser_rs_parse))
+    except ImportError:
+        pass
+
+    rows = [("lxml XML parse alone", lxml_only), *candidates,
+            ("lxml HTML parse + text of each story alone", html_parse_and_text),
+            ("readerterm html_digest of each story", digests),
             ("readerterm parse_feed", readerterm_feed),
             ("readerterm parse_body (a refresh's work)", readerterm_body),
             ("feedparser.parse", feedparser_parse)]
@@ -102,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, seconds in results:
         print(f"| {name} | {seconds:.2f} s | {size / 1e6 / seconds:.1f} | "
               f"{seconds / entries * 1e6:.0f} us | {seconds / peer:.2f} |")
+    if not candidates:
+        print("\n(feedparser-rs is not installed: its row is left out)")
     return 0
 
 
