@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import threading
@@ -124,14 +125,21 @@ def test_shutdown_drops_writes_not_begun(store: Store) -> None:
     store.close()
 
 
+def _open_paths() -> list[str]:
+    """What this process's file descriptors point at (/proc/self/fd)."""
+    paths = []
+    for fd in Path("/proc/self/fd").iterdir():
+        with contextlib.suppress(OSError):  # (the directory's own descriptor, closed)
+            paths.append(os.readlink(fd))
+    return paths
+
+
 def test_each_writer_closes_its_connection_when_it_ends(store: Store) -> None:
     """A reader refreshes every so often, each time with a new writer thread: the
     connections (and their page caches) must not pile up."""
 
     def open_files() -> int:
-        fds = Path("/proc/self/fd")
-        return sum(1 for fd in fds.iterdir()
-                   if str(fd.resolve()).startswith(str(store.path)))
+        return sum(1 for path in _open_paths() if path.startswith(str(store.path)))
 
     def refresh(n: int) -> None:
         writer = BatchWriter(store)
@@ -145,20 +153,6 @@ def test_each_writer_closes_its_connection_when_it_ends(store: Store) -> None:
         refresh(n)
     assert open_files() == after_one
     store.close()
-
-
-def _open_temporary_files() -> list[str]:
-    """The deleted temporary files this process has open (SQLite names its own etilqs_*
-    and unlinks them at once: they show in /proc only as open descriptors)."""
-    found = []
-    for fd in Path("/proc/self/fd").iterdir():
-        try:
-            target = os.readlink(fd)
-        except OSError:
-            continue
-        if "etilqs_" in target:
-            found.append(target)
-    return found
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
@@ -177,7 +171,10 @@ def test_a_batch_keeps_its_statement_journals_in_memory(store: Store) -> None:
         store.store_feed(1, rows, title="A", link=None, etag=None, last_modified=None,
                          now=datetime(2026, 6, 1, tzinfo=UTC), fulltext=False,
                          keep_days=36500, keep_per_feed=100_000)
-        return _open_temporary_files(), store.conn.execute("PRAGMA cache_size").fetchone()[0]
+        # SQLite names its temporary files etilqs_* and unlinks them at once: they show
+        # only as open descriptors
+        temporary = [path for path in _open_paths() if "etilqs_" in path]
+        return temporary, store.conn.execute("PRAGMA cache_size").fetchone()[0]
 
     files, cache_size = writer.submit(write_and_look).result(30)
     writer.shutdown()
