@@ -8,6 +8,7 @@ import sqlite3
 import threading
 import time
 import webbrowser
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -56,6 +57,14 @@ async def settle(pilot: Pilot[int]) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def wait_until(pilot: Pilot[int], ready: Callable[[], bool], seconds: float,
+                     step: float = 0.05) -> None:
+    """Pause until `ready()` holds or `seconds` have passed (the caller asserts)."""
+    end = time.monotonic() + seconds
+    while not ready() and time.monotonic() < end:
+        await pilot.pause(step)
 
 
 def title_of(app: ReaderApp) -> str | None:
@@ -639,10 +648,8 @@ async def test_the_refresh_on_start_begins_once_the_cached_list_is_shown(
     try:
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            for _ in range(50):  # the refresh, then the list shown again
-                if app.articles.total == 5:
-                    break
-                await pilot.pause(0.1)
+            # the refresh, then the list shown again
+            await wait_until(pilot, lambda: app.articles.total == 5, 5.0, step=0.1)
             assert lists_loaded_at_refresh and lists_loaded_at_refresh[0] >= 1
             assert app.articles.total == 5 and row_title(app) == STORM
     finally:
@@ -661,10 +668,7 @@ async def test_opening_an_article_does_not_wait_for_the_write_lock(world: World)
             await settle(pilot)
             blocker.execute("BEGIN IMMEDIATE")
             await pilot.press("enter")
-            for _ in range(100):
-                if title_of(app) == STORM:
-                    break
-                await pilot.pause(0.02)
+            await wait_until(pilot, lambda: title_of(app) == STORM, 2.0, step=0.02)
             assert title_of(app) == STORM
             view = app.reader.view
             assert view is not None and view.read and app.articles.current is not None
@@ -694,18 +698,12 @@ async def test_a_long_refresh_lists_articles_as_their_feeds_are_stored(
     app = ReaderApp(lib, clock=lambda: NOW, refresh_on_start=True)
     try:
         async with app.run_test(size=SIZE) as pilot:
-            for _ in range(100):
-                if app.articles.total == 3:
-                    break
-                await pilot.pause(0.05)
+            await wait_until(pilot, lambda: app.articles.total == 3, 5.0)
             assert app.articles.total == 3  # the fast feed's, with the slow one held
             assert any(w.group == "refresh" and not w.is_finished for w in app.workers)
             assert sum(f.unread for f in app.feeds) == 3
             gate.set()
-            for _ in range(100):
-                if app.articles.total == 5:
-                    break
-                await pilot.pause(0.05)
+            await wait_until(pilot, lambda: app.articles.total == 5, 5.0)
             assert app.articles.total == 5
     finally:
         gate.set()
