@@ -255,7 +255,15 @@ def test_never_raises(junk: str | bytes) -> None:
 def test_decode_html() -> None:
     assert decode_html(b"\xef\xbb\xbfcaf\xc3\xa9") == "café"
     assert decode_html(b'<meta charset="iso-8859-1"><p>caf\xe9') .endswith("café")
-    assert decode_html(b"<p>caf\xe9 ok") == "<p>caf\ufffd ok"
+    # Neither declared nor UTF-8: Windows-1252, as browsers read such pages.
+    assert decode_html(b"<p>caf\xe9 \x93ok\x94") == "<p>café \u201cok\u201d"
+    # Declared UTF-8 but not: the same.
+    assert decode_html(b'<meta charset="utf-8"><p>caf\xe9').endswith("café")
+    # A charset named that the bytes are not in: valid UTF-8 wins over the declaration.
+    assert decode_html(b'<meta charset="iso-8859-1"><p>caf\xc3\xa9').endswith("café")
+    assert decode_html(b'<meta charset="windows-1251"><p>\xd0\x9c\xd0\xb8\xd1\x80'
+                       ).endswith("Мир")
+    assert decode_html(b'<meta charset="windows-1251"><p>\xcc\xe8\xf0').endswith("Мир")
     assert decode_html(b'<meta charset="no-such-codec"><p>caf\xc3\xa9').endswith("café")
     assert decode_html(b'<meta charset="utf-16"><p>caf\xc3\xa9').endswith("café")
 

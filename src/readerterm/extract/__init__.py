@@ -10,12 +10,19 @@ page that is not HTML, or where no article is found, gives a `Document` with no 
 
 from __future__ import annotations
 
-from readerterm.extract._body import extract_body, norm
-from readerterm.extract._decode import decode_html
+from readerterm.extract._body import clean_blocks, extract_body, norm
+from readerterm.extract._decode import decode_html, strip_xml_declaration
+from readerterm.extract._ensemble import (
+    body_words,
+    combine,
+    link_texts,
+    second_opinion,
+    wrong_block,
+)
 from readerterm.extract._meta import read_meta
 from readerterm.extract._related import find_related
 from readerterm.extract._tree import parse_html
-from readerterm.models import Document
+from readerterm.models import Block, Document
 
 __all__ = ["decode_html", "extract_document", "is_full_story"]
 
@@ -38,13 +45,23 @@ def extract_document(html: str | bytes, url: str | None = None) -> Document:
 
 def _extract(html: str | bytes, url: str | None) -> Document:
     text = decode_html(html) if isinstance(html, bytes) else html
-    root = parse_html(text)
+    root = parse_html(strip_xml_declaration(text))
     if root is None:
         return Document()
     meta = read_meta(root, url)
     related = find_related(root, url)
-    blocks = extract_body(root, url, meta.title, [norm(r.title) for r in related],
-                          (meta.section, meta.byline))
+    titles = [norm(r.title) for r in related]
+    labels = (meta.section, meta.byline)
+    blocks, rejected = extract_body(root, url, meta.title, titles, labels)
+    lines = second_opinion(root, url)
+    if lines:
+        theirs = clean_blocks([Block("paragraph", text=line) for line in lines],
+                              meta.title, titles, labels)
+        if wrong_block(body_words(blocks), body_words(theirs)):
+            blocks = theirs
+        else:
+            rejected.append(norm(meta.title))  # trafilatura keeps the headline
+            blocks = combine(blocks, [b.text for b in theirs], rejected, link_texts(root))
     lead = meta.lead_image
     if lead is not None:
         for block in blocks:

@@ -55,11 +55,21 @@ class _Reader(_Readability):  # type: ignore[misc]
         return super()._parse(copy.deepcopy(input))
 
 
-def _drop(el: lxml.html.HtmlElement) -> None:
-    parent = el.getparent()
-    if parent is None:
+# Tags whose text is never prose, so it is neither weighed nor remembered as rejected.
+# Dropped tags whose text is remembered as rejected: menus and forms, not embeds.
+_KEEP_REJECTED = ("nav", "form", "dialog", "select", "button")
+_NO_PROSE = ("script", "style", "template", "noscript", "svg", "math", "head", "title")
+
+
+def _drop(el: lxml.html.HtmlElement, rejected: list[str] | None = None) -> None:
+    """Remove `el` (its tail text stays, it belongs to the parent); its text goes to
+    `rejected` so that a second opinion cannot bring it back."""
+    if el.getparent() is None:
         return
-    # Keep the tail text, which belongs to the parent.
+    if rejected is not None and el.tag not in _NO_PROSE:
+        text = norm(el.text_content())
+        if text:
+            rejected.append(text)
     el.drop_tree()
 
 
@@ -150,48 +160,68 @@ def _mark_captions(root: lxml.html.HtmlElement) -> None:
         _add_figcaption(figure)
 
 
-def _paragraph_text(
-        root: lxml.html.HtmlElement) -> tuple[dict[lxml.html.HtmlElement, int], int]:
-    """Characters of <p> text inside each element, and in the whole page.
+PROSE_RUN = 25  # characters: a shorter run of text is a label, a link or a menu entry
 
-    Keyed by the elements themselves: lxml's proxies live only while referenced, so
+
+def prose_sizes(
+        root: lxml.html.HtmlElement) -> tuple[dict[lxml.html.HtmlElement, int], int]:
+    """Characters of prose inside each element, and in the whole page.
+
+    Prose is every run of text (an element's text or a child's tail) of at least
+    `PROSE_RUN` characters outside links, scripts and styles, whatever holds it: `<p>`,
+    `<br>`-separated runs in a `<div>` or a table cell, a `<font>`. Summed bottom-up in one
+    pass. Keyed by the elements themselves: lxml's proxies live only while referenced, so
     `id()` of an element is not stable."""
     inside: dict[lxml.html.HtmlElement, int] = {}
-    total = 0
-    for p in root.iter("p"):
-        size = _text_len(p)
-        if size < 40:
-            continue
-        total += size
-        for anc in p.iterancestors():
-            inside[anc] = inside.get(anc, 0) + size
-    return inside, total
-
-
-def _drop_furniture(root: lxml.html.HtmlElement) -> None:
-    inside, total = _paragraph_text(root)
-    for el in list(root.iter()):
+    for el in reversed(list(root.iter())):
         if not isinstance(el.tag, str):
             continue
-        if el.tag in DROP_TAGS:
-            _drop(el)
+        size = 0
+        if el.tag not in _NO_PROSE:
+            if el.tag != "a":
+                run = len((el.text or "").strip())
+                size += run if run >= PROSE_RUN else 0
+            for child in el:
+                size += inside.get(child, 0)
+                run = len((child.tail or "").strip())
+                size += run if run >= PROSE_RUN and el.tag != "a" else 0
+        if size:
+            inside[el] = size
+    return inside, inside.get(root, 0)
+
+
+def _is_furniture(el: lxml.html.HtmlElement) -> bool:
+    if el.tag in DROP_TAGS:
+        return True
+    if el.tag in ("html", "body", "article", "main", "figure", "figcaption", "img"):
+        return False
+    attr = _attr(el)
+    if not attr.strip() or not FURNITURE_ATTR.search(attr):
+        return False
+    return not (caption_attr(attr) and not RELATED_ATTR.search(attr))
+
+
+def _drop_furniture(root: lxml.html.HtmlElement, rejected: list[str]) -> None:
+    inside, total = prose_sizes(root)
+    stack = [root]
+    while stack:
+        el = stack.pop()
+        if not isinstance(el.tag, str):
             continue
-        if el.tag in ("html", "body", "article", "main", "figure", "figcaption", "img"):
-            continue
-        attr = _attr(el)
-        if not attr.strip() or not FURNITURE_ATTR.search(attr):
-            continue
-        if caption_attr(attr) and not RELATED_ATTR.search(attr):
-            continue
-        # Never drop what holds much of the page's paragraph text: a class such as
-        # "has-sidebar" or "right-rail" on a wrapper of the article says nothing.
+        # Whatever its tag or class, an element holding much of the page's prose is the
+        # article or wraps it: ASP.NET pages put everything in one <form>, and classes
+        # such as "has-sidebar", "widget" or "right-rail" are worn by wrappers too.
         if total and inside.get(el, 0) > 0.25 * total:
+            if el.tag in DROP_TAGS and el.tag not in _NO_PROSE:
+                el.tag = "div"
+        elif _is_furniture(el):
+            _drop(el, rejected if el.tag not in DROP_TAGS or el.tag in _KEEP_REJECTED
+                  else None)
             continue
-        if el.getparent() is not None:
-            _drop(el)
+        stack.extend(reversed(el))  # children are visited only when their parent stays
 
 
-def _drop_related_headings(root: lxml.html.HtmlElement) -> None:
+def _drop_related_headings(root: lxml.html.HtmlElement, rejected: list[str]) -> None:
     for tag in ("h2", "h3", "h4", "h5", "h6", "strong", "b", "p"):
         for el in list(root.iter(tag)):
             text = el.text_content().strip()
@@ -204,12 +234,12 @@ def _drop_related_headings(root: lxml.html.HtmlElement) -> None:
                 hops += 1
             if (box is not None and box.tag not in ("html", "body", "article", "main")
                     and _link_len(box) > 0.4 * max(1, _text_len(box))):
-                _drop(box)
-            elif el.getparent() is not None:
-                _drop(el)
+                _drop(box, rejected)
+            else:
+                _drop(el, rejected)
 
 
-def _drop_link_lists(root: lxml.html.HtmlElement) -> None:
+def _drop_link_lists(root: lxml.html.HtmlElement, rejected: list[str]) -> None:
     """Lists and short paragraphs that are mostly links (promos, "READ MORE" lines)."""
     for el in list(root.iter("ul", "ol", "p", "div", "section", "aside", "table")):
         if el.getparent() is None or any(
@@ -222,18 +252,19 @@ def _drop_link_lists(root: lxml.html.HtmlElement) -> None:
         n_links = len(el.findall(".//a"))
         if el.tag in ("ul", "ol", "div", "section", "aside", "table"):
             if n_links >= 2 and links > 0.6 * size:
-                _drop(el)
+                _drop(el, rejected)
         elif el.tag == "p" and links > 0.8 * size and size < 200 and el.find(".//img") is None:
-            _drop(el)
+            _drop(el, rejected)
 
 
-def prepare(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """A copy of the page with its furniture removed and captions marked."""
+def prepare(root: lxml.html.HtmlElement, rejected: list[str]) -> lxml.html.HtmlElement:
+    """A copy of the page with its furniture removed (its text added to `rejected`) and
+    captions marked."""
     work = copy.deepcopy(root)
     _fix_images(work)
-    _drop_furniture(work)
+    _drop_furniture(work, rejected)
     _mark_captions(work)
-    _drop_related_headings(work)
+    _drop_related_headings(work, rejected)
     for i, el in enumerate(work.iter()):
         if isinstance(el.tag, str):
             el.set(ORDER_ATTR, str(i))
@@ -355,16 +386,19 @@ def merge_figures(blocks: list[Block]) -> list[Block]:
 
 
 def extract_body(root: lxml.html.HtmlElement, url: str | None, title: str,
-                 related: list[str], labels: tuple[str, ...] = ()) -> list[Block]:
-    """The body blocks of a parsed page."""
-    work = prepare(root)
+                 related: list[str], labels: tuple[str, ...] = (),
+                 ) -> tuple[list[Block], list[str]]:
+    """The body blocks of a parsed page, and the text of what was removed as furniture
+    (normalised, one entry per removed element)."""
+    rejected: list[str] = []
+    work = prepare(root, rejected)
     main = _readable(work, url)
     if main is None:
         body = work.find("body")
         main = body if body is not None else work
     else:
         _restore_figures(work, main)
-    _drop_link_lists(main)
+    _drop_link_lists(main, rejected)
     html = lxml.html.tostring(main, encoding="unicode", method="html")
     blocks = html_to_blocks(html, base_url=url)
-    return merge_figures(clean_blocks(blocks, title, related, labels))
+    return merge_figures(clean_blocks(blocks, title, related, labels)), rejected

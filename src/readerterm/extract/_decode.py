@@ -35,13 +35,32 @@ def _codec(label: bytes | str) -> str | None:
     return info.name
 
 
+_XML_DECL_TEXT = re.compile(r"^\s*<\?xml[^>]*>")
+
+
+def strip_xml_declaration(text: str) -> str:
+    """`text` without a leading `<?xml ... ?>` declaration: lxml refuses a str that
+    declares an encoding (XHTML pages served as text/html start with one)."""
+    return _XML_DECL_TEXT.sub("", text, count=1) if text.lstrip().startswith("<?") else text
+
+
 def decode_html(data: bytes, declared: str | None = None) -> str:
-    """Decode a page: a byte-order mark wins, then `declared` (e.g. from a Content-Type
-    header), then a `<meta charset>` or XML declaration in the first 4 KB, then UTF-8.
-    Undecodable bytes become U+FFFD; this never raises."""
+    """Decode a page: a byte-order mark wins; then UTF-8 when the bytes are valid UTF-8
+    and not plain ASCII; then `declared` (e.g. from a Content-Type header), then a
+    `<meta charset>` or XML declaration in the first 4 KB; then Windows-1252.
+
+    Valid UTF-8 comes before what the page declares because pages often declare a
+    charset their bytes are not in (a template's `iso-8859-1` left in a UTF-8 site), and
+    text in a legacy charset is almost never valid UTF-8 by chance. Undecodable bytes
+    become U+FFFD; this never raises."""
     for bom, name in _BOMS:
         if data.startswith(bom):
             return data[len(bom):].decode(name, "replace")
+    if not data.isascii():
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     candidates: list[str] = []
     if declared:
         codec = _codec(declared)
@@ -56,14 +75,12 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
                 candidates.append(codec)
     for codec in candidates:
         if codec == "utf-8":
-            break
+            continue
         try:
             return data.decode(codec)
         except (UnicodeDecodeError, LookupError):
             continue
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        if candidates and candidates[0] != "utf-8":
-            return data.decode(candidates[0], "replace")
-        return data.decode("utf-8", "replace")
+    if candidates and candidates[0] != "utf-8":
+        return data.decode(candidates[0], "replace")
+    # Declared UTF-8 (or nothing) but not valid UTF-8: most such pages are Windows-1252.
+    return data.decode("cp1252" if not data.isascii() else "utf-8", "replace")

@@ -1,0 +1,150 @@
+"""A second opinion on the article's text, from trafilatura, and how the two combine.
+
+readability-lxml, on a page our passes prepared, finds the article's main block and keeps
+its figures, captions and markup. It fails in two ways on pages it was not tuned on: it
+picks the wrong block (a sidebar, a teaser, one paragraph of many), or it keeps the main
+block but leaves out text beside it (a lead paragraph above it, a list or a table below
+it). trafilatura reads the page differently (paragraph by paragraph, with its own
+boilerplate rules) and fails on other pages. Combining them beats either, as the
+published comparisons of extractors find, and as `benchmarks/extract_bench.py` measures on
+each development set:
+
+- when our body is empty, or shares almost no text with trafilatura's, or is a small part
+  of it, our pick was the wrong block: trafilatura's paragraphs are the body;
+- otherwise our blocks stay, and each paragraph trafilatura found that we do not have is
+  put in at its place, unless our passes removed that text as furniture, it is a
+  caption, a related link's title or a furniture line.
+
+Both are filtered by the same `clean_blocks` as our own blocks.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+
+import lxml.html
+import trafilatura
+from lxml import etree
+
+from readerterm.models import Block
+from readerterm.safety import clean_line
+
+# trafilatura logs its own decisions at WARNING on odd pages.
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+
+NEVER_TEXT = ("script", "style", "template", "noscript", "iframe", "frame", "frameset",
+              "object", "embed", "svg", "math", "canvas", "head")
+_WORD = re.compile(r"\w+")
+MIN_WORDS = 5  # fewer words than this is no article
+
+
+def second_opinion(root: lxml.html.HtmlElement, url: str | None) -> list[str]:
+    """trafilatura's paragraphs of the page, in order (empty when it finds none).
+
+    It is handed a copy of our parsed tree (it changes what it reads), in its fast mode:
+    without its own readability and jusText fallbacks, which repeat what our side does."""
+    tree = copy.deepcopy(root)
+    # What is never prose, whoever reads the page (trafilatura reads <template>s).
+    etree.strip_elements(tree, *NEVER_TEXT, with_tail=False)
+    try:
+        text = trafilatura.extract(tree, url=url, fast=True,
+                                   include_comments=False, include_tables=True)
+    except Exception:  # trafilatura raises whatever lxml raises on odd trees
+        return []
+    if not text:
+        return []
+    return [line for line in (clean_line(raw) for raw in text.splitlines()) if line]
+
+
+def _norm(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _block_text(block: Block) -> str:
+    if block.kind == "list":
+        return " ".join(block.items)
+    return block.text
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = text.split()
+    return {tuple(words[i:i + 4]) for i in range(max(1, len(words) - 3))}
+
+
+def wrong_block(ours: str, theirs: str) -> bool:
+    """Whether our body (normalised text) is the wrong pick, beside trafilatura's.
+
+    Empty; sharing almost no text with theirs; or a small part of theirs (most of ours
+    in theirs, little of theirs in ours, and theirs more than half again as long)."""
+    mine, other = ours.split(), theirs.split()
+    if len(other) < MIN_WORDS:
+        return False
+    if len(mine) < MIN_WORDS:
+        return True
+    a, b = _shingles(ours), _shingles(theirs)
+    common = len(a & b)
+    in_theirs, in_ours = common / len(a), common / len(b)
+    if in_theirs < 0.05 and in_ours < 0.05:
+        return len(other) >= 30
+    return in_theirs > 0.8 and in_ours < 0.5 and len(other) > 1.5 * len(mine)
+
+
+def body_words(blocks: list[Block]) -> str:
+    """The normalised text of the blocks that are not figures."""
+    return " ".join(_norm(_block_text(b)) for b in blocks if b.kind != "figure")
+
+
+def link_texts(root: lxml.html.HtmlElement) -> list[str]:
+    """The normalised texts of the page's links that could be a teaser's headline."""
+    found = {_norm(a.text_content()) for a in root.iter("a")}
+    return sorted(t for t in found if len(t) >= 15)
+
+
+def _teaser(text: str, links: list[str]) -> bool:
+    """A line that starts with a link's text, or is mostly one: a teaser of another story."""
+    return any(link in text and (text.startswith(link) or len(link) * 2 >= len(text))
+               for link in links)
+
+
+def combine(blocks: list[Block], lines: list[str], rejected: list[str],
+            links: list[str]) -> list[Block]:
+    """Our blocks with trafilatura's missing paragraphs put in at their places.
+
+    `lines` are trafilatura's paragraphs, already cleaned as our blocks were; a line is
+    left out when its text is in our blocks (or in a caption), in what our passes
+    rejected as furniture, or when it is a teaser made of one of the page's `links`. A
+    line goes after the last of our blocks that trafilatura put before it (before our
+    first block when there is none)."""
+    texts = [_norm(_block_text(b)) if b.kind != "figure" else "" for b in blocks]
+    captions = " | ".join(_norm(f"{b.image.caption} {b.image.credit}") for b in blocks
+                          if b.kind == "figure" and b.image)
+    refused = " | ".join(rejected)
+    inserts: dict[int, list[Block]] = {}
+    position = -1  # index of the last of our blocks that trafilatura's order has reached
+    for line in lines:
+        text = _norm(line)
+        if not text:
+            continue
+        found = next((i for i in range(max(0, position), len(texts))
+                      if texts[i] and (text in texts[i]
+                                                 or (len(texts[i]) > 30 and texts[i] in text))),
+                     None)
+        if found is None:
+            found = next((i for i, t in enumerate(texts) if t and text in t), None)
+            if found is not None:
+                continue  # ours, earlier on: trafilatura ordered it otherwise
+        if found is not None:
+            position = found
+            continue
+        if text in captions or text in refused or _teaser(text, links):
+            continue
+        inserts.setdefault(position, []).append(Block("paragraph", text=line))
+    if not inserts:
+        return blocks
+    out = list(inserts.get(-1, []))
+    for i, block in enumerate(blocks):
+        out.append(block)
+        out.extend(inserts.get(i, []))
+    return out
