@@ -10,6 +10,8 @@ page that is not HTML, or where no article is found, gives a `Document` with no 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from readerterm.extract._body import clean_blocks, extract_body, norm
 from readerterm.extract._decode import decode_html, strip_xml_declaration
 from readerterm.extract._ensemble import (
@@ -23,6 +25,9 @@ from readerterm.extract._meta import read_meta
 from readerterm.extract._related import find_related
 from readerterm.extract._tree import parse_html
 from readerterm.models import Block, Document
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 __all__ = ["decode_html", "extract_document", "is_full_story"]
 
@@ -53,15 +58,7 @@ def _extract(html: str | bytes, url: str | None) -> Document:
     titles = [norm(r.title) for r in related]
     labels = (meta.section, meta.byline)
     blocks, rejected = extract_body(root, url, meta.title, titles, labels)
-    lines = second_opinion(root, url)
-    if lines:
-        theirs = clean_blocks([Block("paragraph", text=line) for line in lines],
-                              meta.title, titles, labels)
-        if wrong_block(body_words(blocks), body_words(theirs)):
-            blocks = theirs
-        else:
-            rejected.append(norm(meta.title))  # trafilatura keeps the headline
-            blocks = combine(blocks, [b.text for b in theirs], rejected, link_texts(root))
+    blocks = _second_opinion(root, url, blocks, rejected, meta.title, titles, labels)
     lead = meta.lead_image
     if lead is not None:
         for block in blocks:
@@ -70,6 +67,32 @@ def _extract(html: str | bytes, url: str | None) -> Document:
                 break
     return Document(title=meta.title, byline=meta.byline, section=meta.section,
                     lead_image=lead, blocks=tuple(blocks), related=tuple(related))
+
+
+# A body shorter than this may be the wrong block even where trafilatura's fast mode
+# agrees: its full mode (with its fallbacks) is asked too.
+SHORT_BODY_WORDS = 300
+
+
+def _second_opinion(root: HtmlElement, url: str | None, blocks: list[Block],
+                    rejected: list[str], title: str, titles: list[str],
+                    labels: tuple[str, ...]) -> list[Block]:
+    """Our blocks checked against trafilatura's reading of the page (see _ensemble)."""
+    for fast in (True, False):
+        if not fast and len(body_words(blocks).split()) >= SHORT_BODY_WORDS:
+            break
+        lines = second_opinion(root, url, fast=fast)
+        if not lines:
+            continue
+        theirs = clean_blocks([Block("paragraph", text=line) for line in lines],
+                              title, titles, labels)
+        if wrong_block(body_words(blocks), body_words(theirs)):
+            blocks = theirs
+        elif fast:
+            # trafilatura keeps the headline in its text; ours is never in the body.
+            blocks = combine(blocks, [b.text for b in theirs], [*rejected, norm(title)],
+                             link_texts(root))
+    return blocks
 
 
 def is_full_story(html_fragment: str, min_words: int = FULL_STORY_WORDS) -> bool:

@@ -34,22 +34,26 @@ from readerterm.safety import clean_line
 # trafilatura logs its own decisions at WARNING on odd pages.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
-NEVER_TEXT = ("script", "style", "template", "noscript", "iframe", "frame", "frameset",
-              "object", "embed", "svg", "math", "canvas", "head")
 _WORD = re.compile(r"\w+")
 MIN_WORDS = 5  # fewer words than this is no article
 
 
-def second_opinion(root: lxml.html.HtmlElement, url: str | None) -> list[str]:
+def second_opinion(root: lxml.html.HtmlElement, url: str | None,
+                   fast: bool = True) -> list[str]:
     """trafilatura's paragraphs of the page, in order (empty when it finds none).
 
-    It is handed a copy of our parsed tree (it changes what it reads), in its fast mode:
-    without its own readability and jusText fallbacks, which repeat what our side does."""
+    It is handed a copy of our parsed tree (it changes what it reads). `fast` leaves out
+    its own fallbacks (its readability port and jusText on the raw page), which cost as
+    much again and matter only when the article is short or hard to find."""
     tree = copy.deepcopy(root)
-    # What is never prose, whoever reads the page (trafilatura reads <template>s).
-    etree.strip_elements(tree, *NEVER_TEXT, with_tail=False)
+    # trafilatura reads <template>s, and the "enable JavaScript" lines of <noscript>s
+    # (a long <noscript> stays: Blogger puts the whole post in one).
+    etree.strip_elements(tree, "template", with_tail=False)
+    for el in list(tree.iter("noscript")):
+        if len(el.text_content()) < 200:
+            el.drop_tree()
     try:
-        text = trafilatura.extract(tree, url=url, fast=True,
+        text = trafilatura.extract(tree, url=url, fast=fast,
                                    include_comments=False, include_tables=True)
     except Exception:  # trafilatura raises whatever lxml raises on odd trees
         return []
@@ -102,6 +106,24 @@ def link_texts(root: lxml.html.HtmlElement) -> list[str]:
     return sorted(t for t in found if len(t) >= 15)
 
 
+# A picture's credit or source line, in the languages of the development sets' pages.
+_CREDIT_LINE = re.compile(
+    r"^\W*(?:(?:foto|photo|photograph|bild|image|picture|abbildung|illustration|grafik|"
+    r"credit|quelle|source|fuente|copyright)s?\s*(?::|by\b|von\b)|©|\(c\)\s)|"
+    r"\b(?:getty\s*images|shutterstock|istock\w*|unsplash|picture[\s-]alliance|"
+    r"imago|dpa|afp|reuters|associated\s+press|ap\s+photo)\b",
+    re.I,
+)
+MIN_INSERTED_WORDS = 5  # a shorter line of trafilatura's alone is a label, a date, a menu
+
+
+def _odd_line(line: str, text: str) -> bool:
+    """A line of trafilatura's that is no paragraph of the story: too short, or a
+    picture's credit."""
+    words = len(text.split())
+    return words < MIN_INSERTED_WORDS or (words <= 12 and bool(_CREDIT_LINE.search(line)))
+
+
 def _teaser(text: str, links: list[str]) -> bool:
     """A line that starts with a link's text, or is mostly one: a teaser of another story."""
     return any(link in text and (text.startswith(link) or len(link) * 2 >= len(text))
@@ -138,13 +160,21 @@ def combine(blocks: list[Block], lines: list[str], rejected: list[str],
         if found is not None:
             position = found
             continue
-        if text in captions or text in refused or _teaser(text, links):
+        if (text in captions or text in refused or _odd_line(line, text)
+                or _teaser(text, links)):
             continue
         inserts.setdefault(position, []).append(Block("paragraph", text=line))
-    if not inserts:
-        return blocks
+    theirs = " | ".join(_norm(line) for line in lines)
     out = list(inserts.get(-1, []))
     for i, block in enumerate(blocks):
-        out.append(block)
+        # A short line of ours that trafilatura does not have either is a label, a date
+        # or a menu entry left inside the article's block.
+        if not (block.kind in ("paragraph", "quote") and _short(texts[i])
+                and texts[i] not in theirs):
+            out.append(block)
         out.extend(inserts.get(i, []))
     return out
+
+
+def _short(text: str) -> bool:
+    return len(text.split()) < MIN_INSERTED_WORDS
