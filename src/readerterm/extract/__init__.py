@@ -21,7 +21,7 @@ from readerterm.extract._ensemble import (
     second_opinion,
     wrong_block,
 )
-from readerterm.extract._meta import read_meta
+from readerterm.extract._meta import page_url, read_meta
 from readerterm.extract._related import find_related
 from readerterm.extract._tree import parse_html
 from readerterm.models import Block, Document
@@ -37,9 +37,10 @@ FULL_STORY_WORDS = 250
 def extract_document(html: str | bytes, url: str | None = None) -> Document:
     """The article in a page.
 
-    `html` is the page as text, or as bytes (decoded by BOM, `<meta charset>`, else UTF-8
-    with replacement characters). `url` is the page's address: relative links and image
-    sources are resolved against it, and links to it are not listed as related.
+    `html` is the page as text, or as bytes (decoded by `decode_html`). `url` is the
+    page's address: relative links and image sources are resolved against it, and links
+    to it are not listed as related; without it, the address the page gives for itself
+    (`<base href>`, canonical link, `og:url`) is used.
     Never raises; returns an empty `Document` when there is nothing to extract.
     """
     try:
@@ -53,6 +54,8 @@ def _extract(html: str | bytes, url: str | None) -> Document:
     root = parse_html(strip_xml_declaration(text))
     if root is None:
         return Document()
+    # A page saved without its address still names it, and its relative links need it.
+    url = url or page_url(root)
     meta = read_meta(root, url)
     related = find_related(root, url)
     titles = [norm(r.title) for r in related]

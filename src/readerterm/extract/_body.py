@@ -85,9 +85,39 @@ _LAZY_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-
 _URLISH = re.compile(r"^(?:https?:)?/?/?[^\s{}\"'<>]+$")
 
 
+# An image that is a mark, not a picture of the story: by its class, id, file name or a
+# one- or two-word alt text ("avatar", "Twitter").
+_ICON = re.compile(r"(?:^|[\W_])(?:icons?|avatars?|logos?|sprites?|emoji|emoticons?|badges?|"
+                   r"spinner|loader|gravatar|pixel|spacer|share|social|twitter|facebook|"
+                   r"whatsapp|linkedin|pinterest|instagram|youtube|rss)(?:$|[\W_])",
+                   re.I)
+ICON_PX = 64  # an image drawn this small or smaller is an icon
+
+
+def _px(value: str | None) -> int | None:
+    match = re.match(r"\s*(\d+)\s*(?:px)?\s*$", value or "")
+    return int(match.group(1)) if match else None
+
+
+def is_icon(img: lxml.html.HtmlElement) -> bool:
+    """Whether an image is an icon, a logo, an avatar or a tracking pixel."""
+    sizes = [n for n in (_px(img.get("width")), _px(img.get("height"))) if n is not None]
+    if sizes and max(sizes) <= ICON_PX:
+        return True
+    src = (img.get("src") or "").split("?")[0].rsplit("/", 2)[-2:]
+    alt = img.get("alt") or ""
+    marks = f"{img.get('class') or ''} {img.get('id') or ''} {' '.join(src)}"
+    if len(alt.split()) <= 2:
+        marks += f" {alt}"
+    return bool(_ICON.search(marks))
+
+
 def _fix_images(root: lxml.html.HtmlElement) -> None:
-    """Lazy-loaded images get their real source; data: images are dropped."""
+    """Lazy-loaded images get their real source; data: images and icons are dropped."""
     for img in list(root.iter("img")):
+        if is_icon(img):
+            _drop(img)
+            continue
         src = (img.get("src") or "").strip()
         for name in _LAZY_ATTRS:
             lazy = (img.get(name) or "").strip()
@@ -121,8 +151,26 @@ def _add_figcaption(figure: lxml.html.HtmlElement) -> None:
                 return
 
 
+def _join_loose_figcaptions(root: lxml.html.HtmlElement) -> None:
+    """A <figcaption> outside any <figure>, right after the element holding its image,
+    becomes one <figure> with it."""
+    for caption in list(root.iter("figcaption")):
+        if any(a.tag == "figure" for a in caption.iterancestors()):
+            continue
+        image = caption.getprevious()
+        if (image is None or not isinstance(image.tag, str) or not _has_img(image)
+                or len(image.findall(".//img")) > 1 or _text_len(image) > 200):
+            continue
+        figure = etree.Element("figure")
+        image.addprevious(figure)
+        figure.append(image)  # moves it, with its tail
+        figure.append(caption)
+        figure.tail, caption.tail = caption.tail, None
+
+
 def _mark_captions(root: lxml.html.HtmlElement) -> None:
     """Caption markup outside <figcaption> becomes <figure>/<figcaption>."""
+    _join_loose_figcaptions(root)
     for el in list(root.iter()):
         if not isinstance(el.tag, str) or el.tag in ("figure", "figcaption", "img", "body",
                                                      "html", "a"):
@@ -289,14 +337,21 @@ def _restore_figures(work: lxml.html.HtmlElement, main: lxml.html.HtmlElement) -
     first, last = min(kept), max(kept)
     h1 = next((el for el in work.iter("h1") if _order(el) < first), None)
     start = _order(h1) if h1 is not None else first
-    present = {_order(el) for el in main.iter("figure")}
+    present = {_order(el): el for el in main.iter("figure")}
     anchors = sorted(((_order(el), el) for el in main.iter() if isinstance(el.tag, str)
                       and _order(el) >= 0 and el.tag not in ("a", "span", "em", "strong",
                                                              "b", "i")),
                      key=lambda pair: pair[0])
     for figure in list(work.iter("figure")):
         pos = _order(figure)
-        if pos in present or not start <= pos <= last:
+        held = present.get(pos)
+        if held is not None:
+            # readability empties a figure's text-less wrapper of its image: put it back.
+            if not _has_img(held) and _has_img(figure) and held.getparent() is not None:
+                held.addprevious(copy.deepcopy(figure))
+                held.getparent().remove(held)
+            continue
+        if not start <= pos <= last:
             continue
         if any(a.tag == "figure" for a in figure.iterancestors()):
             continue

@@ -122,3 +122,17 @@ def read_meta(root: lxml.html.HtmlElement, url: str | None) -> Meta:
     if src:
         meta.lead_image = Image(src=src, alt=clean_line(_meta(root, "og:image:alt")))
     return meta
+
+
+def page_url(root: lxml.html.HtmlElement) -> str | None:
+    """The address a saved page gives for itself: `<base href>`, then
+    `<link rel="canonical">`, then `og:url`; only an absolute http(s) URL counts."""
+    candidates = [el.get("href") for el in root.iterfind(".//base")]
+    candidates += [el.get("href") for el in root.iterfind(".//link")
+                   if "canonical" in (el.get("rel") or "").lower().split()]
+    candidates.append(_meta(root, "og:url"))
+    for candidate in candidates:
+        url = safe_url((candidate or "").strip())
+        if url:
+            return url
+    return None

@@ -9,7 +9,7 @@ taken from the link's item (an element marked author/byline, or a short line of 
 from __future__ import annotations
 
 import re
-from urllib.parse import urldefrag
+from urllib.parse import urldefrag, urlsplit
 
 import lxml.html
 
@@ -25,6 +25,25 @@ _DATE_LIKE = re.compile(r"\d{1,4}[/.-]\d{1,2}|\b(?:ago|min(?:ute)?s?|hours?|days
 _NAME_LINE = re.compile(r"^(?:by\s+)?[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3}"
                         r"(?:\s*(?:,|and|&)\s*[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3})*$")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# Markup that reached a link's text as text (a <picture> inside a <noscript>, escaped HTML).
+_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*(?:>|$)|\b(?:src|srcset|href)\s*=\s*\S+")
+# "3 days ago", "5 min ago", "Updated 2h ago" glued to a title by the page's layout.
+# ("30 years ago" can end a real title: only the units of a feed's freshness count.)
+_AGO = re.compile(r"(?:\s*[|·•-]\s*|\s*)(?:updated\s+)?\d+\s*(?:s|secs?|seconds?|m|mins?|"
+                  r"minutes?|h|hrs?|hours?|d|days?|w|weeks?)\s+ago\s*$", re.I)
+# Path segments of pages that list articles or describe people, not articles.
+_NOT_ARTICLE = frozenset((
+    "tag", "tags", "topic", "topics", "author", "authors", "autor", "autoren", "people",
+    "person", "profile", "profiles", "contributor", "contributors", "category",
+    "categories", "event", "events", "schedule", "search", "newsletter", "newsletters",
+    "subscribe", "subscription", "account", "login", "signin", "register", "shop", "store",
+))
+# Where an advertisement's link goes, or what it says it is.
+_AD = re.compile(r"doubleclick|googlesyndication|adservice|outbrain|taboola|zergnet|"
+                 r"revcontent|/ads?/|[?&](?:utm_medium=(?:cpc|paid)|adid=)", re.I)
+# An image's alt text that names a picture of a person or a mark, not a story.
+_PICTURE_ALT = re.compile(r"\b(?:mugshot|headshot|avatar|portrait|logo|icon|photo\s+of|"
+                          r"picture\s+of|image\s+of|thumbnail)\b", re.I)
 
 
 def _attr(el: lxml.html.HtmlElement) -> str:
@@ -35,6 +54,43 @@ def headline_like(text: str) -> bool:
     """Long enough to be an article title (3+ words, or 12+ characters without spaces)."""
     words = text.split()
     return len(words) >= 3 or (len(words) >= 1 and len(text) >= 12 and not text.isascii())
+
+
+def link_title(link: lxml.html.HtmlElement) -> str:
+    """A link's text as a plain title: no scripts, no markup that reached it as text, no
+    "3 days ago" glued to its end."""
+    text = _MARKUP.sub(" ", _text_of(link))
+    return _AGO.sub("", clean_line(text)).strip()
+
+
+_NO_TEXT = ("script", "style", "noscript", "template")
+
+
+def _text_of(el: lxml.html.HtmlElement) -> str:
+    """The text of `el`, in order, without what scripts, styles and noscripts hold
+    (iterative: a link can hold deep markup)."""
+    out: list[str] = []
+    stack: list[tuple[lxml.html.HtmlElement, bool]] = [(el, False)]
+    while stack:
+        node, closing = stack.pop()
+        if closing:
+            if node is not el:
+                out.append(node.tail or "")
+            continue
+        stack.append((node, True))
+        if isinstance(node.tag, str) and node.tag not in _NO_TEXT:
+            out.append(node.text or "")
+            stack.extend((child, False) for child in reversed(node))
+    return "".join(out)
+
+
+def article_link(href: str, link: lxml.html.HtmlElement) -> bool:
+    """Whether a related link points at an article: not an advertisement, not a tag,
+    topic, author, event or search page."""
+    if _AD.search(href) or "sponsored" in (link.get("rel") or "").lower():
+        return False
+    segments = [s for s in urlsplit(href).path.lower().split("/") if s]
+    return not segments or not any(s in _NOT_ARTICLE for s in segments[:-1] or segments)
 
 
 def _containers(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
@@ -106,16 +162,18 @@ def find_related(root: lxml.html.HtmlElement, url: str | None) -> list[RelatedLi
     found: dict[str, tuple[str, bool, lxml.html.HtmlElement, lxml.html.HtmlElement]] = {}
     for box in _containers(root):
         for link in box.iter("a"):
-            title = clean_line(link.text_content())
+            title = link_title(link)
             from_alt = False
             if not title:
                 img = link.find(".//img")
                 title = clean_line(img.get("alt") or "") if img is not None else ""
+                if _PICTURE_ALT.search(title):
+                    continue
                 from_alt = True
             if not headline_like(title) or RELATED_HEADING.match(title):
                 continue
             href = safe_url(link.get("href"), url)
-            if not href:
+            if not href or not article_link(href, link):
                 continue
             href = urldefrag(href)[0]
             if href == page:

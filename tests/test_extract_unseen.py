@@ -1,0 +1,177 @@
+"""Article extraction on page shapes the tuning pages did not have.
+
+Each page is written for the test in the shape that made extraction fail on real pages
+of the development sets (see the full-text issue): the whole page in one <form>, text in
+<br>-separated runs, a post inside a Blogger "widget", a saved page without its address,
+related links carrying <picture> markup, icons, captions apart from their images, a page
+whose <meta> names a charset its bytes are not in.
+"""
+
+from __future__ import annotations
+
+from readerterm.extract import extract_document
+from readerterm.models import Document
+
+STORY = [
+    "The harbour authority reopened the north quay on Tuesday after six weeks of repairs "
+    "to the sea wall, which storms had cracked in two places during the winter.",
+    "Fishing crews had moored at the south quay in the meantime, where space ran short "
+    "and boats were rafted three deep on the busiest mornings of the season.",
+    "Engineers said the new wall was built to withstand waves a metre higher than the "
+    "worst recorded in the last fifty years, and that it would be inspected every spring.",
+    "The authority thanked residents for their patience and said the footpath along the "
+    "quay would reopen at the weekend, once the last of the barriers had been removed.",
+]
+NAV = '<ul class="menu"><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul>'
+
+
+def _page(body: str, head: str = "") -> str:
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>Quay reopens</title>"
+            f"{head}</head><body>{NAV}{body}</body></html>")
+
+
+def _paragraphs() -> str:
+    return "".join(f"<p>{p}</p>" for p in STORY)
+
+
+def _has_story(doc: Document) -> None:
+    for paragraph in STORY:
+        assert paragraph in doc.body_text
+    assert "Home" not in doc.body_text
+
+
+def test_page_inside_one_form() -> None:
+    # ASP.NET pages wrap everything in one <form>; a form is otherwise furniture.
+    page = _page(f"<form id='aspnetForm' method='post'><div class='content'>{_paragraphs()}"
+                 f"</div><input type='hidden' name='__VIEWSTATE' value='x'></form>")
+    _has_story(extract_document(page))
+
+
+def test_br_separated_text_without_paragraphs() -> None:
+    runs = "<br><br>".join(STORY)
+    page = _page(f"<table><tr><td class='nav'>{NAV}</td><td class='text'>{runs}</td></tr>"
+                 f"</table>")
+    _has_story(extract_document(page))
+
+
+def test_blogger_widget_holds_the_post() -> None:
+    # Blogger's "widget Blog" wraps the post; "widget" alone marks furniture elsewhere.
+    page = _page(f"<div class='sidebar'><div class='widget HTML'><p>Followers: 12</p></div>"
+                 f"</div><div class='widget Blog' id='Blog1'><div class='post-body'>"
+                 f"{_paragraphs()}</div></div>")
+    doc = extract_document(page)
+    _has_story(doc)
+    assert "Followers" not in doc.body_text
+
+
+def test_xml_declaration_before_the_page() -> None:
+    page = ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC '
+            '"-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">'
+            '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Quay</title></head>'
+            f"<body>{_paragraphs()}</body></html>")
+    _has_story(extract_document(page.encode()))
+    _has_story(extract_document(page))
+
+
+def test_wrong_meta_charset() -> None:
+    story = STORY[0].replace("harbour", "Hafenbehörde café")
+    page = (f"<html><head><meta charset='iso-8859-1'><title>Quay</title></head><body>"
+            f"<p>{story}</p>" + "".join(f"<p>{p}</p>" for p in STORY[1:]) + "</body></html>")
+    doc = extract_document(page.encode("utf-8"))
+    assert "Hafenbehörde café" in doc.body_text
+    # And the other way round: UTF-8 declared, Windows-1252 bytes.
+    doc = extract_document(page.replace("iso-8859-1", "utf-8").encode("cp1252"))
+    assert "Hafenbehörde café" in doc.body_text
+
+
+RELATED_BLOCK = """
+<section class="related-articles"><h2>Related articles</h2><ul>
+<li><a href="/2024/03/ferry-timetable-changes"><picture><noscript>
+<source srcset="https://cdn.example.com/a.webp 1x"><img src="https://cdn.example.com/a.jpg">
+</noscript></picture>Ferry timetable changes for the spring season</a></li>
+<li><a href="/2024/03/lighthouse-keepers-return">Lighthouse keepers return to the point
+3 days ago</a></li>
+<li><a href="/tag/harbour">Everything tagged harbour news here</a></li>
+<li><a href="/author/jane-doe"><img src="/img/jane.jpg" alt="Jane Doe headshot photo"></a></li>
+<li><a href="https://ad.doubleclick.net/ddm/clk/123">Best mortgage rates this week only</a></li>
+<li><a href="../02/sea-wall-survey">Survey finds the sea wall cracked in two places</a></li>
+</ul></section>
+"""
+
+
+def test_related_links_resolve_against_the_canonical_url() -> None:
+    head = '<link rel="canonical" href="https://harbour.example.org/2024/04/quay-reopens">'
+    doc = extract_document(_page(f"<article>{_paragraphs()}</article>{RELATED_BLOCK}", head))
+    urls = {r.title: r.url for r in doc.related}
+    assert urls["Survey finds the sea wall cracked in two places"] == (
+        "https://harbour.example.org/2024/02/sea-wall-survey")
+    assert urls["Ferry timetable changes for the spring season"] == (
+        "https://harbour.example.org/2024/03/ferry-timetable-changes")
+
+
+def test_base_href_and_og_url_name_the_page_too() -> None:
+    for head in ('<base href="https://harbour.example.org/2024/04/">',
+                 '<meta property="og:url" content="https://harbour.example.org/2024/04/q">'):
+        doc = extract_document(_page(f"<article>{_paragraphs()}</article>{RELATED_BLOCK}",
+                                     head))
+        assert "https://harbour.example.org/2024/02/sea-wall-survey" in {
+            r.url for r in doc.related}
+    # An explicit address wins over what the page says.
+    doc = extract_document(_page(f"<article>{_paragraphs()}</article>{RELATED_BLOCK}",
+                                 '<base href="https://elsewhere.example.net/">'),
+                           url="https://harbour.example.org/2024/04/quay-reopens")
+    assert "https://harbour.example.org/2024/02/sea-wall-survey" in {r.url for r in doc.related}
+
+
+def test_related_links_are_plain_article_titles() -> None:
+    doc = extract_document(_page(f"<article>{_paragraphs()}</article>{RELATED_BLOCK}"),
+                           url="https://harbour.example.org/2024/04/quay-reopens")
+    titles = [r.title for r in doc.related]
+    assert titles == ["Ferry timetable changes for the spring season",
+                      "Lighthouse keepers return to the point",
+                      "Survey finds the sea wall cracked in two places"]
+    for title in titles:
+        assert "<" not in title and "srcset" not in title
+
+
+def _figures(doc: Document) -> list[tuple[str, str, str]]:
+    return [(b.image.src, b.image.caption, b.image.credit) for b in doc.blocks
+            if b.kind == "figure" and b.image]
+
+
+def test_icons_are_not_figures() -> None:
+    icons = ('<p><img src="/static/icons/twitter.svg" alt="Twitter"> '
+             '<img src="/u/77/avatar.png" alt="avatar" width="48" height="48"> '
+             '<img src="/img/site-logo.png" alt="Harbour News"></p>')
+    page = _page(f"<article>{STORY[0] and '<p>' + STORY[0] + '</p>'}{icons}"
+                 + "".join(f"<p>{p}</p>" for p in STORY[1:])
+                 + "<figure><img src='/img/quay.jpg' alt='The quay'>"
+                   "<figcaption>The north quay on Tuesday.</figcaption></figure></article>")
+    doc = extract_document(page, url="https://harbour.example.org/q")
+    figures = _figures(doc)
+    assert figures == [("https://harbour.example.org/img/quay.jpg",
+                        "The north quay on Tuesday.", "")]
+    assert "avatar" not in doc.body_text and "Twitter" not in doc.body_text
+
+
+def test_figcaption_beside_its_image() -> None:
+    # The caption stands after the image, outside any <figure>.
+    page = _page("<article>" + "".join(f"<p>{p}</p>" for p in STORY[:2])
+                 + "<div class='image'><img src='/img/wall.jpg' alt=''></div>"
+                   "<figcaption>Repairs to the sea wall in March.</figcaption>"
+                 + "".join(f"<p>{p}</p>" for p in STORY[2:]) + "</article>")
+    doc = extract_document(page, url="https://harbour.example.org/q")
+    assert ("https://harbour.example.org/img/wall.jpg", "Repairs to the sea wall in March.",
+            "") in _figures(doc)
+    assert "Repairs to the sea wall" not in doc.body_text
+
+
+def test_credit_only_caption() -> None:
+    page = _page("<article>" + "".join(f"<p>{p}</p>" for p in STORY[:2])
+                 + "<figure><img src='/img/boats.jpg' alt='Boats'><figcaption>"
+                   "<span class='credit'>Photo: Ana Ruiz/Harbour News</span></figcaption>"
+                   "</figure>" + "".join(f"<p>{p}</p>" for p in STORY[2:]) + "</article>")
+    doc = extract_document(page, url="https://harbour.example.org/q")
+    assert _figures(doc) == [("https://harbour.example.org/img/boats.jpg", "",
+                              "Ana Ruiz/Harbour News")]
+    assert "Ana Ruiz" not in doc.body_text
