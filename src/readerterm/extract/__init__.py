@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from readerterm.extract._body import clean_blocks, extract_body, norm
+from readerterm.extract._body import Body, clean_blocks, extract_body, norm
 from readerterm.extract._decode import decode_html, strip_xml_declaration
 from readerterm.extract._ensemble import (
     body_words,
@@ -60,8 +60,8 @@ def _extract(html: str | bytes, url: str | None) -> Document:
     related = find_related(root, url)
     titles = [norm(r.title) for r in related]
     labels = (meta.section, meta.byline)
-    blocks, rejected = extract_body(root, url, meta.title, titles, labels)
-    blocks = _second_opinion(root, url, blocks, rejected, meta.title, titles, labels)
+    body = extract_body(root, url, meta.title, titles, labels)
+    blocks = _second_opinion(root, url, body, meta.title, titles, labels)
     lead = meta.lead_image
     if lead is not None:
         for block in blocks:
@@ -77,10 +77,10 @@ def _extract(html: str | bytes, url: str | None) -> Document:
 SHORT_BODY_WORDS = 300
 
 
-def _second_opinion(root: HtmlElement, url: str | None, blocks: list[Block],
-                    rejected: list[str], title: str, titles: list[str],
-                    labels: tuple[str, ...]) -> list[Block]:
+def _second_opinion(root: HtmlElement, url: str | None, body: Body, title: str,
+                    titles: list[str], labels: tuple[str, ...]) -> list[Block]:
     """Our blocks checked against trafilatura's reading of the page (see _ensemble)."""
+    blocks = body.blocks
     for fast in (True, False):
         if not fast and len(body_words(blocks).split()) >= SHORT_BODY_WORDS:
             break
@@ -93,8 +93,8 @@ def _second_opinion(root: HtmlElement, url: str | None, blocks: list[Block],
             blocks = theirs
         elif fast:
             # trafilatura keeps the headline in its text; ours is never in the body.
-            blocks = combine(blocks, [b.text for b in theirs], [*rejected, norm(title)],
-                             link_texts(root))
+            blocks = combine(blocks, [b.text for b in theirs],
+                             [*body.rejected, norm(title)], link_texts(root), body.near)
     return blocks
 
 

@@ -36,6 +36,7 @@ logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 _WORD = re.compile(r"\w+")
 MIN_WORDS = 5  # fewer words than this is no article
+PARAGRAPH_MAX = 100_000  # characters of one paragraph (a whole article can be one)
 
 
 def second_opinion(root: lxml.html.HtmlElement, url: str | None,
@@ -59,7 +60,8 @@ def second_opinion(root: lxml.html.HtmlElement, url: str | None,
         return []
     if not text:
         return []
-    return [line for line in (clean_line(raw) for raw in text.splitlines()) if line]
+    return [line for line in (clean_line(raw, PARAGRAPH_MAX) for raw in text.splitlines())
+            if line]
 
 
 def _norm(text: str) -> str:
@@ -101,9 +103,9 @@ def body_words(blocks: list[Block]) -> str:
 
 
 def link_texts(root: lxml.html.HtmlElement) -> list[str]:
-    """The normalised texts of the page's links that could be a teaser's headline."""
+    """The normalised texts of the page's links, longest first."""
     found = {_norm(a.text_content()) for a in root.iter("a")}
-    return sorted(t for t in found if len(t) >= 15)
+    return sorted((t for t in found if len(t) >= 3), key=len, reverse=True)
 
 
 # A picture's credit or source line, in the languages of the development sets' pages.
@@ -125,20 +127,27 @@ def _odd_line(line: str, text: str) -> bool:
 
 
 def _teaser(text: str, links: list[str]) -> bool:
-    """A line that starts with a link's text, or is mostly one: a teaser of another story."""
-    return any(link in text and (text.startswith(link) or len(link) * 2 >= len(text))
-               for link in links)
+    """A line that starts with a link's headline, or is mostly the text of links (a
+    teaser of another story, a menu, a table of links)."""
+    rest = text
+    for link in links:
+        if link in rest:
+            if len(link) >= 15 and text.startswith(link):
+                return True
+            rest = rest.replace(link, " ")
+    return len(rest.replace(" ", "")) * 2 <= len(text.replace(" ", ""))
 
 
 def combine(blocks: list[Block], lines: list[str], rejected: list[str],
-            links: list[str]) -> list[Block]:
+            links: list[str], near: str) -> list[Block]:
     """Our blocks with trafilatura's missing paragraphs put in at their places.
 
-    `lines` are trafilatura's paragraphs, already cleaned as our blocks were; a line is
-    left out when its text is in our blocks (or in a caption), in what our passes
-    rejected as furniture, or when it is a teaser made of one of the page's `links`. A
-    line goes after the last of our blocks that trafilatura put before it (before our
-    first block when there is none)."""
+    `lines` are trafilatura's paragraphs, already cleaned as our blocks were. A line is
+    put in only when its text stands `near` our article's block (not in another column
+    of the page) and is not in our blocks (or a caption), in what our passes `rejected`
+    as furniture, or a teaser made of one of the page's `links`. It goes after the last
+    of our blocks that trafilatura put before it (before our first block when there is
+    none)."""
     texts = [_norm(_block_text(b)) if b.kind != "figure" else "" for b in blocks]
     captions = " | ".join(_norm(f"{b.image.caption} {b.image.credit}") for b in blocks
                           if b.kind == "figure" and b.image)
@@ -160,8 +169,8 @@ def combine(blocks: list[Block], lines: list[str], rejected: list[str],
         if found is not None:
             position = found
             continue
-        if (text in captions or text in refused or _odd_line(line, text)
-                or _teaser(text, links)):
+        if (text not in near or text in captions or text in refused
+                or _odd_line(line, text) or _teaser(text, links)):
             continue
         inserts.setdefault(position, []).append(Block("paragraph", text=line))
     theirs = " | ".join(_norm(line) for line in lines)

@@ -93,6 +93,19 @@ def article_link(href: str, link: lxml.html.HtmlElement) -> bool:
     return not segments or not any(s in _NOT_ARTICLE for s in segments[:-1] or segments)
 
 
+def _short_text(el: lxml.html.HtmlElement, limit: int = 60) -> str:
+    """The text of `el` when it is shorter than `limit` characters, else "" (read no
+    further than that: a wrapper with one child can hold the whole page)."""
+    parts: list[str] = []
+    size = 0
+    for text in el.itertext():
+        size += len(text)
+        if size >= limit:
+            return ""
+        parts.append(text)
+    return "".join(parts)
+
+
 def _containers(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     found: list[lxml.html.HtmlElement] = []
     for el in root.iter():
@@ -102,8 +115,8 @@ def _containers(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
         if attr.strip() and RELATED_ATTR.search(attr):
             found.append(el)
         elif el.tag in _HEADINGS or el.tag in ("strong", "span", "p", "div"):
-            text = el.text_content() if el.tag in _HEADINGS or len(el) <= 2 else ""
-            if text and len(text) < 60 and RELATED_HEADING.match(text.strip()):
+            text = _short_text(el) if el.tag in _HEADINGS or len(el) <= 2 else ""
+            if text and RELATED_HEADING.match(text.strip()):
                 # The block is the heading's nearest ancestor that holds several links.
                 box = el.getparent()
                 hops = 0
