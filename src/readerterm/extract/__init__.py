@@ -10,6 +10,7 @@ page that is not HTML, or where no article is found, gives a `Document` with no 
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING
 
 from readerterm.extract._body import Body, clean_blocks, extract_body, norm
@@ -51,6 +52,9 @@ def extract_document(html: str | bytes, url: str | None = None) -> Document:
 
 def _extract(html: str | bytes, url: str | None) -> Document:
     text = decode_html(html) if isinstance(html, bytes) else html
+    # One form for every character (pages mix "য়" as one code point and as two), so the
+    # text compares, searches and deduplicates as it reads.
+    text = unicodedata.normalize("NFC", text)
     root = parse_html(strip_xml_declaration(text))
     if root is None:
         return Document()
@@ -89,7 +93,7 @@ def _second_opinion(root: HtmlElement, url: str | None, body: Body, title: str,
             continue
         theirs = clean_blocks([Block("paragraph", text=line) for line in lines],
                               title, titles, labels)
-        if wrong_block(body_words(blocks), body_words(theirs)):
+        if wrong_block(body_words(blocks), body_words(theirs), len(theirs)):
             blocks = theirs
         elif fast:
             # trafilatura keeps the headline in its text; ours is never in the body.

@@ -36,6 +36,7 @@ logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 _WORD = re.compile(r"\w+")
 MIN_WORDS = 5  # fewer words than this is no article
+PROSE_WORDS_PER_LINE = 5  # fewer words per paragraph on average: a menu, not prose
 PARAGRAPH_MAX = 100_000  # characters of one paragraph (a whole article can be one)
 
 
@@ -79,11 +80,13 @@ def _shingles(text: str) -> set[tuple[str, ...]]:
     return {tuple(words[i:i + 4]) for i in range(max(1, len(words) - 3))}
 
 
-def wrong_block(ours: str, theirs: str) -> bool:
-    """Whether our body (normalised text) is the wrong pick, beside trafilatura's.
+def wrong_block(ours: str, theirs: str, lines: int = 1) -> bool:
+    """Whether our body (normalised text) is the wrong pick, beside trafilatura's
+    (normalised text of `lines` paragraphs).
 
-    Empty; sharing almost no text with theirs; or a small part of theirs (most of ours
-    in theirs, little of theirs in ours, and theirs more than half again as long)."""
+    Empty; sharing almost no text with theirs when theirs is prose; or a small part of
+    theirs (most of ours in theirs, little of theirs in ours, and theirs more than half
+    again as long)."""
     mine, other = ours.split(), theirs.split()
     if len(other) < MIN_WORDS:
         return False
@@ -93,7 +96,9 @@ def wrong_block(ours: str, theirs: str) -> bool:
     common = len(a & b)
     in_theirs, in_ours = common / len(a), common / len(b)
     if in_theirs < 0.05 and in_ours < 0.05:
-        return len(other) >= 30
+        # Two different blocks: theirs when it is prose (a menu read as text is lines
+        # of one or two words) and not short.
+        return len(other) >= 30 and len(other) >= PROSE_WORDS_PER_LINE * lines
     return in_theirs > 0.8 and in_ours < 0.5 and len(other) > 1.5 * len(mine)
 
 
