@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from readerterm.htmlblocks import split_credit
+from readerterm.html.rules import split_credit
 
 RECORDED = Path(__file__).parent / "data" / "html" / "split_credit.json"
 

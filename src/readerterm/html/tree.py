@@ -1,14 +1,17 @@
-"""Parse a page into an lxml tree without losing deep text.
+"""HTML text -> an lxml tree, without losing deep text.
 
 libxml2's HTML parser silently drops everything after nesting deeper than 256 elements
-(SECURITY.md rule 9): a 10,000-deep page came back with no text. Before parsing, a
-linear scan of the tags measures the nesting; when it is too deep, the tags beyond
-`MAX_DEPTH` are removed (their text stays), so the parser sees a shallow page.
+(SECURITY.md rule 9): a 10,000-deep page came back with no text. `flatten_deep` removes
+the tags nested deeper than `MAX_DEPTH` (their text stays), found by a linear scan of the
+tags, so the parser sees a shallow page. A page (`parse_html`) is always scanned first;
+a feed entry's fragment (`parse_fragment`, thousands per refresh) is parsed as it is and
+scanned only when libxml2 reports it too deep. Nothing here recurses.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import lxml.html
 from lxml import etree
@@ -71,15 +74,17 @@ def flatten_deep(html: str, max_depth: int = MAX_DEPTH) -> str:
     return "".join(out)
 
 
+def _without_comments(html: str) -> str:
+    # Comments could hide tag-like text from the depth scan; they carry nothing we keep.
+    return _COMMENT.sub("", html) if "<!--" in html else html
+
+
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
-    """The page's root element, or None when there is nothing to parse."""
+    """A page's root element, or None when there is nothing to parse."""
     html = html[:MAX_CHARS]
     if not html.strip():
         return None
-    # Comments could hide tag-like text from the depth scan; they carry nothing we keep.
-    if "<!--" in html:
-        html = _COMMENT.sub("", html)
-    html = flatten_deep(html)
+    html = flatten_deep(_without_comments(html))
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
                                   recover=True, default_doctype=False)
     try:
@@ -87,3 +92,46 @@ def parse_html(html: str) -> lxml.html.HtmlElement | None:
     except (etree.ParserError, ValueError, TypeError):
         return None
     return root if isinstance(root, lxml.html.HtmlElement) else None
+
+
+FRAGMENT_MAX_DEPTH = 1500
+_END_BR = re.compile(r"</br\b", re.I)
+_fragment_parser: Any = None
+
+
+def parse_fragment(html: str) -> Any:
+    """A fragment's tree (an `lxml.etree` <html> element), or None when it holds no
+    element and no text.
+
+    lxml repairs broken markup as a browser would. Two repairs follow the browsers
+    rather than libxml2: `</br>` is a line break, and a tag cut off at the end is text.
+    The parser takes up to 2,048 levels (XML_PARSE_HUGE); deeper markup is flattened to
+    `FRAGMENT_MAX_DEPTH` levels first."""
+    global _fragment_parser
+    if _fragment_parser is None:
+        _fragment_parser = etree.HTMLParser(remove_comments=True, remove_pis=True,
+                                            no_network=True, default_doctype=False,
+                                            huge_tree=True)
+    parser = _fragment_parser
+    html = html[:MAX_CHARS]
+    if "</br" in html or "</BR" in html or "</Br" in html:
+        html = _END_BR.sub("<br", html)
+    cut = html.rfind("<")
+    if cut > html.rfind(">"):
+        html = f"{html[:cut]}&lt;{html[cut + 1:]}"
+    root = _parse(html, parser)
+    if root is not None and any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        root = _parse(flatten_deep(_without_comments(html), FRAGMENT_MAX_DEPTH), parser)
+    return root
+
+
+def _parse(html: str, parser: Any) -> Any:
+    try:
+        return etree.fromstring(html, parser)
+    except ValueError:  # a str with an encoding declaration: lxml wants bytes then
+        return etree.fromstring(html.encode("utf-8", "replace"),
+                                etree.HTMLParser(remove_comments=True, remove_pis=True,
+                                                 no_network=True, default_doctype=False,
+                                                 huge_tree=True, encoding="utf-8"))
+    except etree.LxmlError:
+        return None
