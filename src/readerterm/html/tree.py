@@ -120,7 +120,8 @@ def parse_fragment(html: str) -> Any:
     if cut > html.rfind(">"):
         html = f"{html[:cut]}&lt;{html[cut + 1:]}"
     root = _parse(html, parser)
-    if root is not None and any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+    if root is not None and html.count("<") > 2000 and any(  # 2,048 levels take 2,048 tags
+            e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
         root = _parse(flatten_deep(_without_comments(html), FRAGMENT_MAX_DEPTH), parser)
     return root
 

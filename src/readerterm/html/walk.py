@@ -37,8 +37,7 @@ from readerterm.safety import TITLE_MAX, clean_line, clean_text, safe_url
 
 __all__ = ["HtmlDigest", "Walk", "dissolve_inline"]
 
-_INLINE = ("a", "em", "strong", "span", "b", "i", "figcaption", "code", "sup", "sub", "small",
-           "u")
+_INLINE = ("a", "em", "strong", "span", "b", "i", "code", "sup", "sub", "small", "u")
 """The commonest tags that only add text outside figures (each name costs strip_tags a
 little; rarer ones are walked)."""
 _PARAGRAPH_TAGS = BLOCK_TAGS - VOID
@@ -83,11 +82,13 @@ def dissolve_inline(root: Any) -> None:
     """Dissolve the commonest inline tags outside figures into their parents' text, in C
     (`strip_tags`): the walk then visits mostly blocks, and gives what it gives on the
     whole tree (such a tag changes nothing but where its text sits). Inside a figure a
-    tag can hold the credit, so figures are set aside meanwhile."""
+    tag can hold the credit, so figures holding more than elements of text alone are set
+    aside meanwhile."""
     held = []
     for fig in list(root.iter("figure")):
         parent = fig.getparent()
-        if parent is None or any(a.tag == "figure" for a in fig.iterancestors()):
+        if parent is None or not any(len(child) for child in fig) or any(
+                a.tag == "figure" for a in fig.iterancestors()):
             continue
         stand_in = etree.Element("figure")
         stand_in.tail, fig.tail = fig.tail, None
@@ -175,8 +176,9 @@ class Walk:
                             if self.buf:
                                 self.flush()
                             if text:
-                                self.buf.append(text)
-                                self.flush()
+                                self.block(text)
+                    elif tag == "figure" and self.figure is None and self.simple_figure(el):
+                        pass
                     elif isinstance(tag, str) and tag not in SKIPPED:
                         start(tag, el)
                         if el.text:
@@ -204,9 +206,7 @@ class Walk:
         if fig is not None:
             if tag == "img":
                 if fig.src is None:
-                    image = self._image(el)
-                    if image:
-                        fig.src, fig.alt = image.src, image.alt
+                    self._figure_image(fig, el)
             elif tag == "figcaption":
                 fig.part = "caption"
                 fig.depth = 1
@@ -292,7 +292,7 @@ class Walk:
                 fig.credit += text
         elif self.item is not None:
             self.item.append(text)
-        else:
+        elif self.buf or not text.isspace():  # blanks before a paragraph count for nothing
             self.buf.append(text)
 
     def close(self) -> None:
@@ -309,21 +309,30 @@ class Walk:
     def flush(self) -> None:
         """The text read since the last block becomes one (unless it is blank)."""
         buf = self.buf
-        if not buf:
-            return
-        raw = "".join(buf)
-        buf.clear()
+        if buf:
+            raw = "".join(buf)
+            buf.clear()
+            self.block(raw)
+
+    def block(self, raw: str) -> None:
+        """`raw` text (the paragraph's, the heading's, ...) becomes a block."""
         if len(self.out) >= MAX_BLOCKS:
             return
         if self.pre_depth:
             text = clean_text(raw.strip("\n"))
             kind = "pre"
         else:
-            text = line(raw, PARAGRAPH_MAX)
+            text = raw.strip()  # `line(raw, PARAGRAPH_MAX)`, its shortcut written out
+            if text and not (text.isprintable() and "  " not in text
+                             and len(raw) <= PARAGRAPH_MAX):
+                text = clean_line(raw, limit=PARAGRAPH_MAX)
             kind = "quote" if self.quote_depth else self.kind
         if text:
-            self.out.append((kind, text, (self.level or 2) if kind == "heading" else 0))
-            self.kind = "paragraph"
+            if kind == "paragraph":
+                self.out.append(("paragraph", text, 0))
+            else:
+                self.out.append((kind, text, (self.level or 2) if kind == "heading" else 0))
+                self.kind = "paragraph"
 
     def end_item(self) -> None:
         if self.item is not None and self.lists:
@@ -338,6 +347,32 @@ class Walk:
         # A figure with a source or a caption is a block; its caption is read later.
         if fig is not None and (fig.src or line(fig.caption, CAPTION_MAX)):
             self.out.append(("figure", fig, 0))
+
+    def _figure_image(self, fig: _Figure, img: Any) -> None:
+        """A figure's <img>: its source and alt text, if the source is safe."""
+        url = safe_url(img.get("src") or img.get("data-src") or "", self.base_url)
+        if url:
+            fig.src, fig.alt = url, line(img.get("alt") or "", TITLE_MAX)
+
+    def simple_figure(self, el: Any) -> bool:
+        """Read a <figure> holding only images and captions of text alone (the common
+        figure) at once, as its start, text and end tags would, or give False."""
+        for child in el:
+            tag = child.tag
+            if len(child) or (tag != "img" and tag != "figcaption"):
+                return False
+        if self.buf:
+            self.flush()
+        fig = _Figure()
+        for child in el:
+            if child.tag == "img":
+                if fig.src is None:
+                    self._figure_image(fig, child)
+            elif child.text:
+                fig.caption += child.text
+        self.figure = fig
+        self.end_figure()
+        return True
 
     def _image(self, el: Any) -> Image | None:
         url = safe_url(el.get("src") or el.get("data-src") or "", self.base_url)
