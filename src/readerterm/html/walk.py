@@ -152,7 +152,7 @@ class Walk:
             self.start(tag, root)
             if root.text:
                 self.data(root.text)
-            start, end, data = self.start, self.end, self.data
+            start, end, data, buf = self.start, self.end, self.data, self.buf
             stack = [(root, iter(root))]
             while stack:
                 parent, children = stack[-1]
@@ -173,7 +173,7 @@ class Walk:
                             if text:
                                 self.item.append(text)
                         else:
-                            if self.buf:
+                            if buf:
                                 self.flush()
                             if text:
                                 self.block(text)
@@ -181,16 +181,22 @@ class Walk:
                         pass
                     elif isinstance(tag, str) and tag not in SKIPPED:
                         start(tag, el)
-                        if el.text:
-                            data(el.text)
+                        text = el.text
+                        if text:
+                            data(text)
                         if len(el):
                             stack.append((el, iter(el)))
                             break
                         end(tag)
-                    # a skipped element, a comment or a processing instruction: its
-                    # tail only
-                    if el.tail:
-                        data(el.tail)
+                    # (a skipped element, a comment or a processing instruction: its
+                    # tail only)
+                    tail = el.tail
+                    if tail:
+                        if self.figure is None and self.item is None:  # `data`, inlined
+                            if buf or not tail.isspace():
+                                buf.append(tail)
+                        else:
+                            data(tail)
                 else:
                     stack.pop()
                     end(parent.tag)
