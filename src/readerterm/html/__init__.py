@@ -16,8 +16,8 @@ import re
 from typing import Any
 
 from readerterm.html.rules import PARAGRAPH_MAX, is_full_story_text
-from readerterm.html.tree import parse_fragment
-from readerterm.html.walk import HtmlDigest, Walk, dissolve_inline, line
+from readerterm.html.tree import dissolve_inline, parse_fragment
+from readerterm.html.walk import HtmlDigest, Walk, line
 from readerterm.models import Block
 
 __all__ = ["HtmlDigest", "cached_digest", "clear_cache", "html_digest", "html_to_blocks",

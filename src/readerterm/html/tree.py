@@ -4,8 +4,9 @@ libxml2's HTML parser silently drops everything after nesting deeper than 256 el
 (SECURITY.md rule 9): a 10,000-deep page came back with no text. `flatten_deep` removes
 the tags nested deeper than `MAX_DEPTH` (their text stays), found by a linear scan of the
 tags, so the parser sees a shallow page. A page (`parse_html`) is always scanned first;
-a feed entry's fragment (`parse_fragment`, thousands per refresh) is parsed as it is and
-scanned only when libxml2 reports it too deep. Nothing here recurses.
+a feed entry's fragment (`parse_fragment`, thousands per refresh) is parsed as it is, up
+to 2,048 levels, and scanned only when libxml2 reports it deeper. `dissolve_inline`
+readies a fragment's tree for the walk. Nothing here recurses.
 """
 
 from __future__ import annotations
@@ -128,11 +129,40 @@ def parse_fragment(html: str) -> Any:
 
 def _parse(html: str, parser: Any) -> Any:
     try:
-        return etree.fromstring(html, parser)
-    except ValueError:  # a str with an encoding declaration: lxml wants bytes then
-        return etree.fromstring(html.encode("utf-8", "replace"),
-                                etree.HTMLParser(remove_comments=True, remove_pis=True,
-                                                 no_network=True, default_doctype=False,
-                                                 huge_tree=True, encoding="utf-8"))
+        try:
+            return etree.fromstring(html, parser)
+        except ValueError:  # a str with an encoding declaration: lxml wants bytes then
+            return etree.fromstring(html.encode("utf-8", "replace"), etree.HTMLParser(
+                remove_comments=True, remove_pis=True, no_network=True,
+                default_doctype=False, huge_tree=True, encoding="utf-8"))
     except etree.LxmlError:
         return None
+
+
+_INLINE = ("a", "em", "strong", "span", "b", "i", "code", "sup", "sub", "small", "u")
+"""The commonest tags that only add text outside figures (each name costs strip_tags a
+little; rarer ones are walked)."""
+
+
+def dissolve_inline(root: Any) -> None:
+    """Dissolve the commonest inline tags outside figures into their parents' text, in C
+    (`strip_tags`): the walk then visits mostly blocks, and gives what it gives on the
+    whole tree (such a tag changes nothing but where its text sits). Inside a figure a
+    tag can hold the credit, so figures holding more than elements of text alone are set
+    aside meanwhile."""
+    held = []
+    for fig in list(root.iter("figure")):
+        parent = fig.getparent()
+        if parent is None or not any(len(child) for child in fig) or any(
+                a.tag == "figure" for a in fig.iterancestors()):
+            continue
+        stand_in = etree.Element("figure")
+        stand_in.tail, fig.tail = fig.tail, None
+        parent.replace(fig, stand_in)
+        held.append((stand_in, fig))
+    etree.strip_tags(root, *_INLINE)
+    for stand_in, fig in held:
+        fig.tail = stand_in.tail  # the text of inline tags after it has joined its tail
+        parent = stand_in.getparent()
+        if parent is not None:
+            parent.replace(stand_in, fig)

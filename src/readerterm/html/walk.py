@@ -17,8 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from lxml import etree
-
 from readerterm.html.rules import (
     BLOCK_TAGS,
     CAPTION_MAX,
@@ -35,11 +33,8 @@ from readerterm.html.rules import (
 from readerterm.models import Block, Image
 from readerterm.safety import TITLE_MAX, clean_line, clean_text, safe_url
 
-__all__ = ["HtmlDigest", "Walk", "dissolve_inline"]
+__all__ = ["HtmlDigest", "Walk", "line"]
 
-_INLINE = ("a", "em", "strong", "span", "b", "i", "code", "sup", "sub", "small", "u")
-"""The commonest tags that only add text outside figures (each name costs strip_tags a
-little; rarer ones are walked)."""
 _PARAGRAPH_TAGS = BLOCK_TAGS - VOID
 
 
@@ -76,30 +71,6 @@ class HtmlDigest:
     def full_story(self, min_words: int) -> bool:
         """`rules.is_full_story_text` of the fragment."""
         return is_full_story_text(self.paragraphs, min_words)
-
-
-def dissolve_inline(root: Any) -> None:
-    """Dissolve the commonest inline tags outside figures into their parents' text, in C
-    (`strip_tags`): the walk then visits mostly blocks, and gives what it gives on the
-    whole tree (such a tag changes nothing but where its text sits). Inside a figure a
-    tag can hold the credit, so figures holding more than elements of text alone are set
-    aside meanwhile."""
-    held = []
-    for fig in list(root.iter("figure")):
-        parent = fig.getparent()
-        if parent is None or not any(len(child) for child in fig) or any(
-                a.tag == "figure" for a in fig.iterancestors()):
-            continue
-        stand_in = etree.Element("figure")
-        stand_in.tail, fig.tail = fig.tail, None
-        parent.replace(fig, stand_in)
-        held.append((stand_in, fig))
-    etree.strip_tags(root, *_INLINE)
-    for stand_in, fig in held:
-        fig.tail = stand_in.tail  # the text of inline tags after it has joined its tail
-        parent = stand_in.getparent()
-        if parent is not None:
-            parent.replace(stand_in, fig)
 
 
 class _Figure:
