@@ -11,9 +11,9 @@ network. Each row reads all of them one way and is timed in CPU seconds (the med
   that a faster fast path could be built on, without its sanitizer (readerterm cleans
   HTML itself), reading each entry's main fields. Its agreement with feedparser on the
   fixture feeds is not checked here.
-- lxml's HTML parse (the digest's own, `lxml_root`) and text of each entry's story (its
-  longer HTML) alone: the floor for any digest that reads lxml's tree;
-- readerterm `html_digest` of each story: what the digest (`feeds/_htmldigest.py`) costs
+- lxml's HTML parse (the digest's own, `html.tree.parse_fragment`) and text of each
+  entry's story (its longer HTML) alone: the floor for any digest that reads lxml's tree;
+- readerterm `html_digest` of each story: what the digest (`html/walk.py`) costs
   beside that floor, its share of the two rows below;
 - readerterm `parse_feed`: the entries, through the lxml fast path (feedparser for what
   it does not read), each entry's HTML digested once;
@@ -45,9 +45,10 @@ import feedparser  # noqa: E402
 from feed_server import build_feed  # noqa: E402
 from lxml import etree  # noqa: E402
 
-from readerterm.feeds._htmldigest import clear_cache, html_digest, lxml_root  # noqa: E402
 from readerterm.feeds.bodies import parse_body  # noqa: E402
 from readerterm.feeds.parse import parse_feed  # noqa: E402
+from readerterm.html import clear_cache, html_digest  # noqa: E402
+from readerterm.html.tree import parse_fragment  # noqa: E402
 
 NOW = datetime(2026, 3, 3, tzinfo=UTC)
 
@@ -93,8 +94,8 @@ def main(argv: list[str] | None = None) -> int:
             parse_body(data, dict(headers), url, NOW, 1000, 250)
 
     def html_parse_and_text() -> None:
-        for html, _ in stories:  # the digest's own parse (None where it would not use lxml)
-            root = lxml_root(html)
+        for html, _ in stories:  # the digest's own parse
+            root = parse_fragment(html)
             if root is not None:
                 etree.tostring(root, method="text", encoding=str)
 

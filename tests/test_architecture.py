@@ -59,3 +59,57 @@ def test_the_tui_is_the_package_that_does() -> None:
                            "print('textual' in sys.modules)"], capture_output=True, text=True,
                           timeout=120)
     assert done.stdout.strip() == "True", done.stderr
+
+
+def imports_of_each_module() -> dict[str, set[str]]:
+    """readerterm module -> the readerterm modules it imports, at the top or inside a
+    function (`from package import module` counts as the module)."""
+    paths = {}
+    for path in SRC.rglob("*.py"):
+        parts = path.relative_to(SRC.parent).with_suffix("").parts
+        paths[".".join(p for p in parts if p != "__init__")] = path
+    graph: dict[str, set[str]] = {}
+    for name, path in paths.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found.update(a.name for a in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                module = node.module or ""
+                if node.level:
+                    base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    module = ".".join([*base, module] if module else base)
+                found.update(f"{module}.{a.name}" if f"{module}.{a.name}" in paths else module
+                             for a in node.names)
+        graph[name] = {m for m in found if m in paths and m != name}
+    return graph
+
+
+def test_the_html_rules_import_only_models_and_safety() -> None:
+    """html/ is the bottom of the parsing layers: feeds, extract and the reader use it."""
+    graph = imports_of_each_module()
+    outside = {m for name, deps in graph.items() if name.startswith("readerterm.html")
+               for m in deps if not m.startswith("readerterm.html")}
+    assert outside <= {"readerterm.models", "readerterm.safety"}
+
+
+def test_html_and_extract_never_import_store_library_or_tui() -> None:
+    graph = imports_of_each_module()
+    bad = sorted((name, m) for name, deps in graph.items()
+                 if name.startswith(("readerterm.html", "readerterm.extract")) for m in deps
+                 if m.startswith(("readerterm.store", "readerterm.library", "readerterm.tui")))
+    assert bad == []
+
+
+def test_no_import_cycle_goes_through_html_or_extract() -> None:
+    graph = imports_of_each_module()
+    for start in (m for m in graph if m.startswith(("readerterm.html", "readerterm.extract"))):
+        seen: set[str] = set()
+        todo = list(graph[start])
+        while todo:
+            module = todo.pop()
+            assert module != start, f"{start} imports itself through {sorted(seen)}"
+            if module not in seen:
+                seen.add(module)
+                todo.extend(graph[module])

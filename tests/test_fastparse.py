@@ -5,35 +5,32 @@ fast path switched off) must give the same feed title, link and kind and, entry 
 entry, the same guid, title, link, author, date, categories, enclosures, lead image,
 related links, and the same text for summary and content (the HTML itself differs on
 purpose: the fast path keeps the feed's HTML, feedparser's is sanitized; both are only
-shown through htmlblocks). Plus: the fast HTML walk gives htmlblocks' blocks, the
-refresh's one-walk digest (_htmldigest) agrees with html_to_text, is_full_story and the
-first figure, the similar-index tokenizer's ASCII shortcut gives the regex's tokens, and
-the benchmark feed server answers 304 to a matching ETag.
+shown through readerterm.html). Plus: a refresh digests each entry's longer HTML (its
+text and full-story decision are html_to_text's and is_full_story's; test_html_walk
+holds those to recorded outputs), deep HTML keeps its text, the similar-index
+tokenizer's ASCII shortcut gives the regex's tokens, and the benchmark feed server
+answers 304 to a matching ETag.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import re
-import sys
 import threading
 import urllib.request
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 from urllib.error import HTTPError
 
 import pytest
 
+from html_cases import load_feed_server
 from readerterm.extract import is_full_story
 from readerterm.feeds import parse as parse_mod
-from readerterm.feeds._htmldigest import html_digest
 from readerterm.feeds.bodies import digest_entry
 from readerterm.feeds.fastparse import parse_fast
 from readerterm.feeds.parse import NotAFeed
-from readerterm.htmlblocks import html_to_blocks, html_to_text
+from readerterm.html import html_digest, html_to_text
 from readerterm.models import ParsedFeed
 from readerterm.store.sig import words as sig_words
 
@@ -112,22 +109,6 @@ def test_http_charset_decides() -> None:
     assert parse_fast(latin, {"content-type": "text/xml"}, URL) is None  # US-ASCII by RFC 3023
 
 
-def fragments(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    for path in FEED_FILES:
-        try:
-            parsed = slow_parse(path.read_bytes(), monkeypatch)
-        except NotAFeed:
-            continue
-        for entry in parsed.entries:
-            yield from (h for h in (entry.summary_html, entry.content_html) if h)
-    server = load_server()
-    for feed in (0, 4):
-        body = server.build_feed(feed, 5).data
-        parsed = parse_fast(body, {}, URL, NOW)
-        assert parsed is not None
-        yield from (e.content_html for e in parsed.entries)
-
-
 def test_refresh_digest_agrees_with_html_to_text_and_is_full_story(
         monkeypatch: pytest.MonkeyPatch) -> None:
     for path in FEED_FILES:
@@ -141,65 +122,6 @@ def test_refresh_digest_agrees_with_html_to_text_and_is_full_story(
                 text, full = digest_entry(entry, words, URL)
                 assert text == html_to_text(longer)
                 assert full == is_full_story(longer, words), (path.name, entry.guid)
-
-
-TRICKY = [
-    "<p>one<br>two</p><ul><li>a<br>b</li><li><p>c</p><ul><li>nested</li></ul>d</li></ul>tail",
-    "<figure><img src='/i.jpg' alt='A'><figcaption>Cap. <span class='credit'>Photo: X"
-    "</span></figcaption></figure><p>after</p><img src='javascript:x'><img src='/b.png'>",
-    "<figure><figcaption>Photograph: Someone/Agency</figcaption></figure><p>x</p>",
-    "<pre>  code\n  <b>kept</b>\n</pre><blockquote><p>q1</p>q2</blockquote><h2>H</h2>",
-    "<div>text<script>bad()</script><style>p{}</style> more<form><p>no</p></form></div>",
-    "<ol><li>x</li></ol><ul></ul><li>stray</li><p>end</p><ul><li>unclosed",
-    "<table><tr><td>a</td><td>b</td></tr></table><section><p>Read more</p></section>",
-    "<p>" + "word " * 300 + "</p><p>Continue reading &raquo;</p>",
-    "<p>" + "word " * 300 + "</p><p>" + "more " * 10 + "</p>",
-    "<svg><p>in svg</p></svg><p>Caf\u00e9 \u202e bidi</p><img data-src='https://e.example/d.jpg'>",
-    # What _htmldigest's fast path must follow exactly or hand to the full walk:
-    "<ul><li>a<br>b</li><li><p>c</p>d<img src='/x.png'>e<hr>f</li></ul><p>after</p>",
-    "<figure><figure><img src='/a.jpg'></figure><figcaption>x</figcaption></figure><p>t</p>",
-    "<figure><img src='/a.jpg'><figcaption>Cap <b>bold <span class='credit'>Photo: Y</span> z"
-    "</b> w</figcaption></figure><figure><img src='/b.jpg'><figcaption>two</figcaption></figure>",
-    "<figure><video src='/v.mp4'></video><img src='/v.jpg'><figcaption>c<script>x</script>d"
-    "</figcaption>tail</figure><p>p</p>",
-    "<p>a<script>s</script>b<noscript><figure><img src='/n.jpg'></figure></noscript></p>"
-    "<figure><img src='/f.jpg'></figure>",
-    "<p>x</p><ul> text <li>a</li> more <li>b</li></ul>after<ol><li>c</li></ol>",
-    "<li>stray</li><div>x<li>y</li>z</div>",
-    "<p>a<img src='javascript:x'>b<img src='https://e.example/ok.png'>c</p><img src='/late.png'>",
-    "<pre>x\n  y</pre><p>p</p><pre><b>b</b>\n<br>z</pre><pre>\n\n</pre>",
-    "<p>x<br>y<hr>z</p><br>w<hr>",
-    "<p>a  b\tc\nd\u00a0e &#160; f\u200b g</p><ul><li>\u00fcber  two</li><li> </li></ul>",
-    "<p>" + "x" * 100_001 + "</p><p>short</p>",
-    "<div><p>a</p>b<custom-tag>c<em>d</em></custom-tag>e<iframe>no</iframe>f</div>",
-    "<blockquote>q<h3>h</h3>r</blockquote><table><tr><td>1<td>2</table>",
-    "<p>a &amp; b &lt;c&gt; \u00e9</p><figure><img src='/i.jpg' alt=' A  B '>"
-    "<figcaption>Dogs! Photo: Z</figcaption></figure>",
-    "<p>" + "</p><p>".join(["w"] * 5100) + "</p>",
-    # a stray <li> sends these to the state machine: its figures' captions and credits
-    "<li>x</li><figure><img src='/a.jpg' alt=' A  B '><figcaption>Cap  one. Photo: Z"
-    "</figcaption></figure>",
-    "<li>x</li><figure><img src='/a.jpg'><figcaption>Cap <span class='credit'>Photo: Y"
-    "</span></figcaption></figure>",
-]
-
-
-def test_refresh_digest_equals_the_walker_on_every_fragment(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """_htmldigest (what a refresh reads) gives htmlblocks' text, full-story decision and
-    first figure on every fixture fragment and on markup chosen to hit each rule."""
-    count = 0
-    for html in [*fragments(monkeypatch), *TRICKY]:
-        digest = html_digest(html, URL)
-        blocks = html_to_blocks(html, URL)
-        assert digest.text == html_to_text(html), html[:200]
-        figures = [b.image for b in blocks if b.kind == "figure" and b.image and b.image.src]
-        assert digest.figure == (figures[0] if figures else None), html[:200]
-        assert digest.flat == " ".join(digest.text.split())
-        for words in (250, 40, 3):
-            assert digest.full_story(words) == is_full_story(html, words), html[:200]
-        count += 1
-    assert count > 500
 
 
 def test_ascii_tokens_are_the_regex_tokens() -> None:
@@ -218,21 +140,8 @@ def test_deep_html_keeps_its_text_in_the_digest() -> None:
 # -- the benchmark's feed server ------------------------------------------------------
 
 
-def load_server() -> ModuleType:
-    """benchmarks/feed_server.py (not a package) as a module."""
-    if "readerterm_bench_feed_server" in sys.modules:
-        return sys.modules["readerterm_bench_feed_server"]
-    spec = importlib.util.spec_from_file_location("readerterm_bench_feed_server",
-                                                  ROOT / "benchmarks" / "feed_server.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_benchmark_server_answers_304_to_a_matching_etag() -> None:
-    server = load_server()
+    server = load_feed_server()
     state = server.State(feeds=3, items=4)
     loop = asyncio.new_event_loop()
     ready: asyncio.Future[int] = loop.create_future()

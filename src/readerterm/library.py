@@ -37,7 +37,7 @@ from readerterm.config import (
 )
 from readerterm.feeds.bodies import Parsed, parse_body, warm
 from readerterm.feeds.parse import NotAFeed, parse_feed
-from readerterm.htmlblocks import html_to_blocks, html_to_text
+from readerterm.html import html_to_blocks, html_to_text
 from readerterm.models import (
     ArticleRow,
     Document,

@@ -24,15 +24,15 @@ from readerterm.extract._ensemble import (
 )
 from readerterm.extract._meta import page_url, read_meta
 from readerterm.extract._related import find_related
-from readerterm.extract._tree import parse_html
+from readerterm.html import html_digest
+from readerterm.html.rules import FULL_STORY_WORDS
+from readerterm.html.tree import parse_html
 from readerterm.models import Block, Document
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-__all__ = ["decode_html", "extract_document", "is_full_story"]
-
-FULL_STORY_WORDS = 250
+__all__ = ["FULL_STORY_WORDS", "decode_html", "extract_document", "is_full_story"]
 
 
 def extract_document(html: str | bytes, url: str | None = None) -> Document:
@@ -105,8 +105,6 @@ def _second_opinion(root: HtmlElement, url: str | None, body: Body, title: str,
 def is_full_story(html_fragment: str, min_words: int = FULL_STORY_WORDS) -> bool:
     """Whether a feed entry's content already is the whole story, so the page need not be
     fetched: at least `min_words` words of body text (captions excluded) in two or more
-    paragraphs, and no "read more"/"continue reading" stub at its end."""
-    # One rule, kept where the refresh applies it to every entry.
-    from readerterm.feeds._htmldigest import html_digest
-
+    paragraphs, and no "read more"/"continue reading" stub at its end (the rule is
+    `html.rules.is_full_story_text`; the refresh applies it to every entry)."""
     return html_digest(html_fragment or "").full_story(min_words)

@@ -25,16 +25,14 @@ from readerterm.extract._patterns import (
     RELATED_HEADING,
     caption_attr,
 )
-from readerterm.htmlblocks import html_to_blocks
+from readerterm.html import tree_to_blocks
+from readerterm.html.rules import SKIPPED as DROP_TAGS
 from readerterm.models import Block, Image
 
 # readability logs a traceback for every page it cannot parse; we handle that ourselves.
 logging.getLogger("readability.readability").setLevel(logging.CRITICAL)
 
 ORDER_ATTR = "data-readerterm-order"
-DROP_TAGS = ("script", "style", "template", "noscript", "iframe", "frame", "frameset",
-             "object", "embed", "svg", "math", "form", "button", "select", "textarea",
-             "input", "nav", "canvas", "dialog", "link", "meta", "base")
 _WORD = re.compile(r"\w+")
 
 
@@ -492,6 +490,5 @@ def extract_body(root: lxml.html.HtmlElement, url: str | None, title: str,
         near = _neighbourhood(work, main)
         _restore_figures(work, main)
     _drop_link_lists(main, rejected)
-    html = lxml.html.tostring(main, encoding="unicode", method="html")
-    blocks = html_to_blocks(html, base_url=url)
+    blocks = tree_to_blocks(main, base_url=url)
     return Body(merge_figures(clean_blocks(blocks, title, related, labels)), rejected, near)

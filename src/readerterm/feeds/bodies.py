@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from readerterm.feeds._htmldigest import cached_digest, clear_cache
 from readerterm.feeds.parse import NotAFeed, parse_feed
+from readerterm.html import cached_digest, clear_cache
 from readerterm.models import ParsedEntry, ParsedFeed
 from readerterm.store.rows import EntryRow, entry_row
 

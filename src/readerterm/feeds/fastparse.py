@@ -35,7 +35,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from readerterm.feeds._htmldigest import cached_digest, clear_cache
+from readerterm.html import cached_digest, clear_cache
 from readerterm.models import Enclosure, Image, ParsedEntry, ParsedFeed, RelatedLink
 from readerterm.safety import clamp_date, clean_line, plain_url, safe_url
 

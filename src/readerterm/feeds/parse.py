@@ -29,7 +29,6 @@ Choices worth knowing:
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import html
 import io
@@ -45,7 +44,7 @@ from urllib.parse import urlsplit
 from readerterm.feeds._charset import bound_feedparser_guess
 from readerterm.feeds._xml import parse_untrusted
 from readerterm.feeds.fastparse import parse_fast
-from readerterm.htmlblocks import html_to_blocks
+from readerterm.html import cached_digest
 from readerterm.models import Enclosure, Image, ParsedEntry, ParsedFeed, RelatedLink
 from readerterm.safety import TEXT_MAX, clamp_date, clean_line, safe_url, strip_controls
 
@@ -81,29 +80,14 @@ def _clean_html(value: Any) -> str:
     return strip_controls(value[:TEXT_MAX])
 
 
-@functools.lru_cache(maxsize=16)
-def _digest(html_text: str, base: str | None = None) -> tuple[str, Image | None]:
-    """(plain text without captions, first figure) of an HTML fragment, in one pass."""
-    parts: list[str] = []
-    figure: Image | None = None
-    for block in html_to_blocks(html_text, base):
-        if block.kind == "list":
-            parts.extend(block.items)
-        elif block.kind != "figure":
-            parts.append(block.text)
-        elif figure is None and block.image is not None and block.image.src:
-            figure = block.image
-    return " ".join(" ".join(parts).split()), figure
-
-
 def _text_of(html_text: str, base: str | None = None) -> str:
     """Plain text of an HTML fragment, captions left out (for measuring and comparing)."""
-    return _digest(html_text, base)[0]
+    return cached_digest(html_text, base).flat
 
 
 def _first_figure(html_text: str, base: str | None) -> Image | None:
     """The first figure (or image) of an HTML fragment, with its caption and credit."""
-    return _digest(html_text, base)[1]
+    return cached_digest(html_text, base).figure
 
 
 def _to_datetime(parsed: Any) -> datetime | None:
@@ -779,9 +763,8 @@ def parse_feed(
     if not body.strip(b" \t\r\n\x00\xef\xbb\xbf"):
         raise NotAFeed("not a feed: the body is empty")
     lowered = {str(k).lower(): str(v) for k, v in (headers or {}).items()}
-    try:
-        if _looks_like_json(body, lowered):
-            return _parse_json(body, url, now)
-        return _parse_xml(body, lowered, url, now)
-    finally:
-        _digest.cache_clear()  # do not keep large bodies alive between parses
+    # The digests of its entries' HTML stay in `html.cached_digest` (512 at most) for
+    # the refresh, which clears them.
+    if _looks_like_json(body, lowered):
+        return _parse_json(body, url, now)
+    return _parse_xml(body, lowered, url, now)
