@@ -186,6 +186,7 @@ class Page:
 class Result:
     name: str
     captions_in_text: bool = False
+    annotated: bool = False  # the set says which links are related (pages/ only)
     triples: list[tuple[float, float, float]] = field(default_factory=list)
     tp: int = 0
     fp: int = 0
@@ -270,14 +271,16 @@ def score_page(res: Result, page: Page, body: str, captions: list[str],
             res.leaks.append(f"{page.key[:12]}: {leaked[0][:60]}")
         res.related_total += len(page.related)
         res.related_hit += sum(related_found(t, related) for t in page.related)
-    res.related_out += len(related)
-    wanted = [norm(t) for t in page.related]
-    res.related_extra += sum(not any(related_found(w, [t]) for w in wanted) for t in related)
+    if res.annotated:
+        res.related_out += len(related)
+        wanted = [norm(t) for t in page.related]
+        res.related_extra += sum(not any(related_found(w, [t]) for w in wanted)
+                                 for t in related)
 
 
-def run(name: str, pages: list[Page], captions_in_text: bool) -> Result:
+def run(name: str, pages: list[Page], captions_in_text: bool, annotated: bool) -> Result:
     fn = EXTRACTORS[name]
-    res = Result(name, captions_in_text=captions_in_text)
+    res = Result(name, captions_in_text=captions_in_text, annotated=annotated)
     for page in pages:
         start = time.process_time()
         body, captions, related = fn(page.html, page.url)
@@ -339,7 +342,8 @@ def main(argv: list[str]) -> int:
     for set_name in args.sets.split(","):
         pages = load_set(args.fixtures, set_name)
         folder = args.fixtures / ("pages" if set_name == "pages" else f"pages-{set_name}")
-        results = [run(n, pages, captions_in_text=set_name == "readability") for n in names]
+        results = [run(n, pages, captions_in_text=set_name == "readability",
+                       annotated=set_name == "pages") for n in names]
         report(set_name, folder, results, args.v)
     return 0
 
