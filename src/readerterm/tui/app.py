@@ -29,7 +29,6 @@ from textual.worker import Worker, WorkerState
 from readerterm.library import BadInput, FetchFailed, Library, SearchError
 from readerterm.models import ArticleRow, FeedRow
 from readerterm.safety import clean_line, safe_url, strip_controls
-from readerterm.tui import bench
 from readerterm.tui.ages import age
 from readerterm.tui.commands import ReaderCommands
 from readerterm.tui.history import Entry, History
@@ -139,8 +138,6 @@ class ReaderApp(App[int]):
         # Full garbage collections wait for a moment without input (tui/idlegc.py).
         self.collector.start()
         self.set_interval(1.0, self.collector.tick)
-        if (report := bench.wanted()) is not None:  # benchmarks/reader_bench.py
-            self.run_worker(bench.drive(self, report), group="bench")
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
