@@ -29,10 +29,12 @@ def test_no_core_module_imports_textual_in_its_source() -> None:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
+            if not isinstance(node, ast.Import | ast.ImportFrom):
+                continue
             names: list[str] = []
             if isinstance(node, ast.Import):
                 names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            elif node.module and node.level == 0:
                 names = [node.module]
             if any(n == "textual" or n.startswith("textual.") for n in names):
                 offenders.append(f"{path.relative_to(SRC)}:{node.lineno}")

@@ -123,9 +123,9 @@ def fragments(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     server = load_server()
     for feed in (0, 4):
         body = server.build_feed(feed, 5).data
-        parsed = parse_fast(body, {}, URL, NOW)
-        assert parsed is not None
-        yield from (e.content_html for e in parsed.entries)
+        fast = parse_fast(body, {}, URL, NOW)
+        assert fast is not None
+        yield from (e.content_html for e in fast.entries)
 
 
 def test_refresh_digest_agrees_with_html_to_text_and_is_full_story(
