@@ -4,6 +4,8 @@ see tui/base.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on, work
 
 from readerterm.library import FetchFailed
@@ -26,20 +28,18 @@ class NavigationActions(ReaderBase):
             self.focus_pane(entry.focus or "articles")
 
     def action_go_back(self) -> None:
-        if not self.history.can_back:
-            self.notify("Nothing to go back to.")
-            return
-        self.remember()
-        entry = self.history.back()
-        if entry is not None:
-            self._restore(entry)
+        self._go(self.history.can_back, self.history.back, "Nothing to go back to.")
 
     def action_go_forward(self) -> None:
-        if not self.history.can_forward:
-            self.notify("Nothing to go forward to.")
+        self._go(self.history.can_forward, self.history.forward, "Nothing to go forward to.")
+
+    def _go(self, can: bool, step: Callable[[], Entry | None], nothing: str) -> None:
+        """One step back or forward in the history (`step`), where the user was."""
+        if not can:
+            self.notify(nothing)
             return
         self.remember()
-        entry = self.history.forward()
+        entry = step()
         if entry is not None:
             self._restore(entry)
 
