@@ -13,6 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from rich.text import Text
+from textual.command import CommandList, CommandPalette
 from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -65,6 +67,19 @@ async def wait_until(pilot: Pilot[int], ready: Callable[[], bool], seconds: floa
     end = time.monotonic() + seconds
     while not ready() and time.monotonic() < end:
         await pilot.pause(step)
+
+
+def palette_highlight(app: ReaderApp) -> str:
+    """The text of the command palette's highlighted hit ("" when there is none)."""
+    screen = app.screen
+    if not isinstance(screen, CommandPalette):
+        return ""
+    options = screen.query_one(CommandList)
+    index = options.highlighted
+    if index is None:
+        return ""
+    prompt = options.get_option_at_index(index).prompt
+    return prompt.plain if isinstance(prompt, Content | Text) else str(prompt)
 
 
 def title_of(app: ReaderApp) -> str | None:
@@ -551,7 +566,9 @@ async def test_palette_offers_every_action(world: World) -> None:
         await settle(pilot)
         await pilot.press("ctrl+p")
         await pilot.press(*"star")
-        await pilot.pause(0.5)
+        # the palette's search runs in a worker: enter once its best hit is the star action
+        await wait_until(pilot, lambda: "star" in palette_highlight(app).lower(), 5.0)
+        assert "star" in palette_highlight(app).lower()
         await pilot.press("enter")
         await settle(pilot)
         row = app.articles.current
