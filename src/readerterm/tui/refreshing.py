@@ -77,17 +77,26 @@ class RefreshActions(ReaderBase):
             elif time.monotonic() - self._listed_at >= LIST_EVERY:
                 self._show_new_articles()
         view = self.reader.view
-        if (message.stage == "pages" and view is not None and view.fulltext != "page"
-                and view.url == message.label):
-            self.load_article(view.id, self.reader.scroll_y, mark_read=False)
+        if message.stage == "pages" and view is not None and view.url == message.label:
+            self._show_open_article_again()
 
     def _after_refresh(self) -> None:
         """New articles appear; the highlighted and the open article stay put (and the
         open one is shown again, in case the refresh changed it)."""
         self._show_new_articles()
+        self._show_open_article_again()
+
+    def _show_open_article_again(self) -> None:
+        """The open article again, when it shows the feed's text (its page may have come
+        since), unless the user has asked for another one that is still loading:
+        `load_article` is exclusive, so this one would cancel that, and the article the
+        user left would come back instead of the one just opened."""
         view = self.reader.view
-        if view is not None and view.fulltext != "page":
-            self.load_article(view.id, self.reader.scroll_y, mark_read=False)
+        if view is None or view.fulltext == "page":
+            return
+        if any(w.group == "article" and not w.is_finished for w in self.workers):
+            return
+        self.load_article(view.id, self.reader.scroll_y, mark_read=False)
 
     def _show_new_articles(self) -> None:
         """The sections' counts and the list again, the highlighted article kept (a
