@@ -4,16 +4,16 @@
 
 One command, one table. It builds the cache with benchmarks/build_cache.py the first
 time (into --home, by default a folder in the temporary directory, reused afterwards),
-then starts `readerterm` (the reader, as a user starts it: it refreshes on start too; the
-cache's feeds are on 127.0.0.1 port 9, where nothing answers) in a pseudo-terminal of
-120 x 40, once per run, each a fresh process. READERTERM_BENCH_REPORT makes the reader
-time itself (src/readerterm/tui/bench.py): the moment the article list has rows and the
-screen has been painted with them, then ten articles opened (five with the reader idle,
-five each straight after the previous one), four sections switched to and four
-searches, each until its result is on the screen. First screen is counted from
-the spawn of the process (interpreter start-up and imports included); peak RSS comes
-from `wait4`. The medians over the runs (and the worst single figure) are printed beside
-the targets. No traffic leaves 127.0.0.1.
+then starts the reader (benchmarks/reader_driver.py: the reader as `readerterm` starts
+it, refresh on start included; the cache's feeds are on 127.0.0.1 port 9, where nothing
+answers) in a pseudo-terminal of 120 x 40, once per run, each a fresh process.
+READERTERM_BENCH_REPORT tells the driven reader where to write its times: the moment
+the article list has rows and the screen has been painted with them, then ten articles
+opened (five with the reader idle, five each straight after the previous one), four
+sections switched to and four searches, each until its result is on the screen. First
+screen is counted from the spawn of the process (interpreter start-up and imports
+included); peak RSS comes from `wait4`. The medians over the runs (and the worst single
+figure) are printed beside the targets. No traffic leaves 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -94,8 +94,8 @@ def check_subscriptions(home: Path) -> None:
 
 
 def reader_command() -> list[str]:
-    script = Path(sys.executable).with_name("readerterm")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "readerterm"]
+    """The reader that times itself (the product has no timing code of its own)."""
+    return [sys.executable, str(HERE / "reader_driver.py")]
 
 
 def one_run(home: Path) -> tuple[dict[str, Any], float, float]:

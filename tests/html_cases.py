@@ -49,14 +49,14 @@ def feed_fragments() -> Iterator[str]:
         if path.suffix == ".html":
             yield body.decode("utf-8", "replace")
             continue
-        original = parse_mod.parse_fast
-        parse_mod.parse_fast = lambda *args: None  # feedparser alone
+        original = parse_mod.parse_fast  # type: ignore[attr-defined]
+        parse_mod.parse_fast = lambda *args: None  # type: ignore[attr-defined]  # feedparser alone
         try:
             entries = list(parse_mod.parse_feed(body, {}, URL, now=NOW).entries)
         except parse_mod.NotAFeed:
             entries = []
         finally:
-            parse_mod.parse_fast = original
+            parse_mod.parse_fast = original  # type: ignore[attr-defined]
         fast = parse_fast(body, {}, URL, NOW)
         entries += list(fast.entries) if fast else []
         for entry in entries:

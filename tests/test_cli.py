@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def as_json(capsys: pytest.CaptureFixture[str], *args: str) -> object:
+def as_json(capsys: pytest.CaptureFixture[str], *args: str) -> Any:
     code, out, err = run(capsys, *args)
     assert code == 0, err
     assert out.count("\n") == 1  # one JSON document on one line
@@ -69,11 +70,11 @@ def test_first_run_writes_defaults_under_readerterm_home(
 def test_feeds_articles_show_search_mark(filled: FeedServer,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     feeds = as_json(capsys, "feeds", "--json")
-    assert [set(f) for f in feeds] == [  # type: ignore[union-attr]
+    assert [set(f) for f in feeds] == [
         {"url", "title", "section", "unread", "total", "status", "error", "last_fetched"}] * 2
-    world = feeds[0]  # type: ignore[index]
+    world = feeds[0]
     assert world["title"] == "World Wire" and world["unread"] == 2 and world["status"] == "ok"
-    assert feeds[1]["title"] == "Tech!"  # type: ignore[index]
+    assert feeds[1]["title"] == "Tech!"
 
     arts = as_json(capsys, "articles", "--json")
     assert isinstance(arts, list) and len(arts) == 3
@@ -81,10 +82,10 @@ def test_feeds_articles_show_search_mark(filled: FeedServer,
                             "starred"}
     assert all(isinstance(a["id"], int) for a in arts)
     assert [a["published"] for a in arts] == sorted((a["published"] for a in arts), reverse=True)
-    assert len(as_json(capsys, "articles", "--section", "Tech", "--json")) == 1  # type: ignore[arg-type]
-    assert len(as_json(capsys, "articles", "--limit", "1", "--json")) == 1  # type: ignore[arg-type]
+    assert len(as_json(capsys, "articles", "--section", "Tech", "--json")) == 1
+    assert len(as_json(capsys, "articles", "--limit", "1", "--json")) == 1
     assert len(as_json(capsys, "articles", "--feed", filled.url("/world.xml"),
-                       "--json")) == 2  # type: ignore[arg-type]
+                       "--json")) == 2
 
     kabul = next(a for a in arts if "Kabul" in a["title"])
     shown = as_json(capsys, "show", str(kabul["id"]), "--json")
@@ -95,7 +96,7 @@ def test_feeds_articles_show_search_mark(filled: FeedServer,
     code, text, _ = run(capsys, "show", str(kabul["id"]))
     assert code == 0 and "Embassy guarded in Kabul" in text and "Diplomats will stay" in text
     # show marks nothing read
-    assert as_json(capsys, "articles", "--unread", "--json").__len__() == 3  # type: ignore[attr-defined]
+    assert len(as_json(capsys, "articles", "--unread", "--json")) == 3
 
     hits = as_json(capsys, "search", "kabul", "--json")
     assert isinstance(hits, list) and [h["id"] for h in hits] == [kabul["id"]]
@@ -104,8 +105,8 @@ def test_feeds_articles_show_search_mark(filled: FeedServer,
     assert run(capsys, "mark", str(kabul["id"]), "--read")[0] == 0
     assert run(capsys, "mark", str(kabul["id"]), "--star")[0] == 0
     starred = as_json(capsys, "articles", "--starred", "--json")
-    assert [a["id"] for a in starred] == [kabul["id"]]  # type: ignore[union-attr]
-    assert len(as_json(capsys, "articles", "--unread", "--json")) == 2  # type: ignore[arg-type]
+    assert [a["id"] for a in starred] == [kabul["id"]]
+    assert len(as_json(capsys, "articles", "--unread", "--json")) == 2
 
 
 def test_refresh_lists_failed_feeds_on_stderr_and_exits_0(
@@ -115,7 +116,7 @@ def test_refresh_lists_failed_feeds_on_stderr_and_exits_0(
     assert code == 0
     assert "1 failed" in out
     assert err.startswith("failed: " + filled.url("/tech.xml")) and "500" in err
-    tech = [f for f in as_json(capsys, "feeds", "--json") if f["title"] == "Tech!"]  # type: ignore[union-attr]
+    tech = [f for f in as_json(capsys, "feeds", "--json") if f["title"] == "Tech!"]
     assert tech[0]["status"] == "error" and "500" in tech[0]["error"]
 
 
@@ -151,7 +152,7 @@ def test_add_finds_the_feed_of_a_page(home: Path, server: FeedServer,
     code, out, _ = run(capsys, "add", page, "--section", "Blogs")
     assert code == 0 and server.url("/feed.xml") in out
     feeds = as_json(capsys, "feeds", "--json")
-    assert [(f["url"], f["section"]) for f in feeds] == [  # type: ignore[union-attr]
+    assert [(f["url"], f["section"]) for f in feeds] == [
         (server.url("/feed.xml"), "Blogs")]
     assert run(capsys, "remove", server.url("/feed.xml"))[0] == 0
     assert as_json(capsys, "feeds", "--json") == []

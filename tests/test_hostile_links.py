@@ -29,7 +29,6 @@ from hostile_server import HostileServer, write_home
 from readerterm import paths
 from readerterm.library import Library
 from readerterm.safety import safe_url
-from readerterm.tui import app as app_module
 from readerterm.tui.app import ReaderApp
 from tui_fixtures import NOW
 
@@ -80,8 +79,12 @@ async def press_o(lib: Library, article_id: int, urls: list[str]) -> None:
 
 async def test_o_opens_only_allowed_urls(lib: Library, monkeypatch: pytest.MonkeyPatch) -> None:
     opened: list[str] = []
-    monkeypatch.setattr(app_module.webbrowser, "open",
-                        lambda url, *a, **k: opened.append(url) or True)
+
+    def record(url: str, *_args: object, **_kwargs: object) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(webbrowser, "open", record)
     await press_o(lib, lib.articles()[0].id, REFUSED + ALLOWED)
     assert opened == ALLOWED
 

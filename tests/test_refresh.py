@@ -15,7 +15,8 @@ import pytest
 from conftest import DATA, FeedServer, rss
 from readerterm import paths
 from readerterm.config import FeedEntry, Section, load_sections, save_sections
-from readerterm.library import PARSER_NICENESS, PROCESS_AFTER, Filters, Library, _Parsers
+from readerterm.library import Filters, Library
+from readerterm.pool import PARSER_NICENESS, PROCESS_AFTER, ParserPool
 
 
 def open_library(home: Path, feeds: dict[str, list[str]]) -> Library:
@@ -214,16 +215,16 @@ def test_a_first_refresh_of_many_feeds_parses_in_processes_as_in_a_thread(
     other test refreshes enough feeds to use them)."""
     pools: list[str] = []
     niceness: list[int] = []
-    shutdown = _Parsers.shutdown
+    shutdown = ParserPool.shutdown
 
-    def record(self: _Parsers) -> None:
+    def record(self: ParserPool) -> None:
         if self.pool is not None or self.thread is not None:
             pools.append(type(self.pool or self.thread).__name__)
         if self.pool is not None:  # the parsers' priority, below the refresh's own
             niceness.append(self.pool.submit(os.nice, 0).result(timeout=30))
         shutdown(self)
 
-    monkeypatch.setattr(_Parsers, "shutdown", record)
+    monkeypatch.setattr(ParserPool, "shutdown", record)
     stored = _refresh_in_processes_and_in_a_thread(tmp_path, server, monkeypatch)
     assert pools == ["ProcessPoolExecutor", "ThreadPoolExecutor"]
     assert niceness == [min(19, os.nice(0) + PARSER_NICENESS)]
@@ -236,10 +237,10 @@ def test_a_parser_process_that_dies_costs_no_feed(
     """A parser process killed mid-refresh (the OOM killer, a crash in a C library)
     breaks its pool and every parse in flight there. The refresh does not stop: those
     bodies are parsed again in a new pool, and every feed is stored."""
-    run = _Parsers.run
+    run = ParserPool.run
     killed: list[int] = []
 
-    async def run_and_kill(self: _Parsers, *args: Any) -> Any:
+    async def run_and_kill(self: ParserPool, *args: Any) -> Any:
         if not killed and self.count >= 5 and isinstance(self.pool, ProcessPoolExecutor):
             for _ in range(500):  # the workers start in the background
                 workers = list(self.pool._processes or {})  # (a test may peek)
@@ -250,7 +251,7 @@ def test_a_parser_process_that_dies_costs_no_feed(
             os.kill(workers[0], signal.SIGKILL)
         return await run(self, *args)
 
-    monkeypatch.setattr(_Parsers, "run", run_and_kill)
+    monkeypatch.setattr(ParserPool, "run", run_and_kill)
     stored = _refresh_in_processes_and_in_a_thread(tmp_path, server, monkeypatch)
     assert len(killed) == 1
     assert stored["auto"] == stored["thread"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -57,8 +57,30 @@ def test_no_control_format_or_space_character_passes_in_a_url() -> None:
 
 
 def reference_safe_url(url: str | None, base: str | None = None) -> str | None:
-    """safe_url without its shortcut for plain absolute URLs: every check."""
-    return checked_url(url, base) if url else None
+    """SECURITY.md rule 4 written out again with the standard library alone, as the
+    oracle for safe_url and checked_url: surrounding whitespace ignored; no control,
+    format, surrogate or private-use character and no whitespace inside; resolved
+    against `base`; then an http(s) URL with a host, not starting with "-"."""
+    if not url:
+        return None
+    url = url.strip()
+    if not url or len(url) > 4096:
+        return None
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") or ch.isspace() for ch in url):
+        return None
+    if base:
+        try:
+            url = urljoin(base, url)
+        except ValueError:  # a base urljoin cannot read
+            return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # a broken host ("http://[::1")
+        return None
+    if url.startswith("-") or parts.scheme.lower() not in ("http", "https") or not host:
+        return None
+    return url
 
 
 BASES = [None, "", "https://news.example.org/", "http://a.example/b/c?d=1#e", "http://[::1",
@@ -75,10 +97,20 @@ URL_SAMPLES = [
 ]
 
 
-def test_the_plain_url_shortcut_gives_what_every_check_gives() -> None:
+def test_the_reference_agrees_with_the_rules_on_plain_cases() -> None:
+    assert reference_safe_url(" https://a.example/x ") == "https://a.example/x"
+    assert reference_safe_url("/x", "https://a.example/b") == "https://a.example/x"
+    for bad in ("javascript:alert(1)", "-https://a.example", "https://a.example/a b",
+                "https://a.example/\u202e", "http://", "ftp://a.example/", None):
+        assert reference_safe_url(bad) is None, bad
+
+
+def test_safe_url_and_its_full_checks_give_what_the_rules_give() -> None:
     for base in BASES:
         for url in URL_SAMPLES:
-            assert safe_url(url, base) == reference_safe_url(url, base), (url, base)
+            expected = reference_safe_url(url, base)
+            assert safe_url(url, base) == expected, (url, base)  # with the plain-URL shortcut
+            assert checked_url(url, base) == expected, (url, base)  # every check
 
 
 @settings(max_examples=3000, deadline=None)

@@ -1,8 +1,11 @@
-"""The articles pane with 100,000 articles: rows are paged in, never one widget each."""
+"""The articles pane with 100,000 articles: rows are paged in, never one widget each.
+
+What it checks is the shape, not the speed (timings belong to benchmarks/reader_bench.py):
+the whole count is listed, only a bounded number of widgets and pages exist, and the
+end of the list and an article near it can be reached."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,25 +28,20 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
         lib.close()
 
 
-async def test_a_hundred_thousand_articles_stay_fast(big: Library) -> None:
-    started = time.perf_counter()
+async def test_a_hundred_thousand_articles_are_paged_in(big: Library) -> None:
     app = ReaderApp(big, clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         for _ in range(3):
             await pilot.pause()
             await app.workers.wait_for_complete()
-        ready = time.perf_counter() - started
         assert app.articles.total == 100_000
         assert app.articles.current is not None
         assert app.articles.current.title == "Article 0 of the big feed"
-        assert ready < 5, ready  # 0.4 s here; generous for a noisy machine
         assert len(list(app.query("*"))) < 100  # no widget per article
-        started = time.perf_counter()
         await pilot.press("end")
         for _ in range(3):
             await pilot.pause()
             await app.workers.wait_for_complete()
-        assert time.perf_counter() - started < 3
         assert app.articles.cursor == 99_999
         row = app.articles.current
         assert row is not None and row.title == "Article 99999 of the big feed"

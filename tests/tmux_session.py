@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import time
+from collections.abc import Callable
 
 
 class Tmux:
@@ -27,13 +28,30 @@ class Tmux:
     def screen(self) -> str:
         return self("capture-pane", "-p", "-t", "reader")
 
-    def wait_for(self, text: str, timeout: float = 30) -> None:
+    def wait_for(self, text: str, timeout: float = 30) -> str:
+        """The screen, once `text` is on it (AssertionError after `timeout` seconds)."""
+        return self.wait_until(lambda screen: text in screen, f"{text!r}", timeout)
+
+    def wait_until(self, ready: Callable[[str], bool], what: str,
+                   timeout: float = 30) -> str:
+        """The screen, once `ready(screen)` is true: capture-pane polled every 0.1 s (a
+        poll, not a guess at how long the reader takes), for at most `timeout` seconds."""
         end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if text in self.screen():
-                return
-            time.sleep(0.2)
-        raise AssertionError(f"{text!r} never appeared:\n{self.screen()}")
+        while True:
+            screen = self.screen()
+            if ready(screen):
+                return screen
+            if time.monotonic() > end:
+                raise AssertionError(f"{what} never appeared:\n{screen}")
+            time.sleep(0.1)
+
+    def wait_exit(self, timeout: float = 30) -> None:
+        """Until the reader's process has ended (its pane is dead or gone)."""
+        end = time.monotonic() + timeout
+        while self.alive():
+            if time.monotonic() > end:
+                raise AssertionError(f"the reader did not exit:\n{self.screen()}")
+            time.sleep(0.1)
 
 
 def click(tmux: Tmux, x: int, y: int) -> None:

@@ -30,10 +30,13 @@ from readerterm.library import (
     Library,
     RefreshReport,
     SearchError,
+    fetch_document,
     parse_date_arg,
+    read_document,
 )
-from readerterm.models import ArticleRow, Document
-from readerterm.safety import clean_line
+from readerterm.models import ArticleRow, ArticleView, Document
+from readerterm.net import Fetcher
+from readerterm.safety import clean_line, safe_url
 
 
 class _Parser(argparse.ArgumentParser):
@@ -168,22 +171,17 @@ def _summary(report: RefreshReport) -> None:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from readerterm.extract import extract_document
-    from readerterm.net import PAGE_ACCEPT, Fetcher
-    from readerterm.safety import safe_url
-
+    """Each input's article, read the way the library reads a page it fetches."""
     status = 0
     for item in args.inputs:
         try:
             if safe_url(item) and "://" in item:
-                async def get(url: str) -> tuple[bytes, str]:
+                async def get(url: str) -> Document:
                     async with Fetcher() as fetcher:
-                        result = await fetcher.fetch(url, accept=PAGE_ACCEPT)
-                    if not result.ok:
-                        raise FetchFailed(result.error or "failed")
-                    return result.body, result.final_url
+                        doc, _final_url = await fetch_document(fetcher, url)
+                    return doc
 
-                body, url = asyncio.run(get(item))
+                doc = asyncio.run(get(item))
             else:
                 path = Path(item)
                 if not path.is_file():
@@ -191,10 +189,7 @@ def _extract(args: argparse.Namespace) -> int:
                 body = path.read_bytes()
                 if path.suffix == ".gz":
                     body = gzip.decompress(body)
-                url = args.url or ""
-            doc: Document = extract_document(body, url or None)
-            if not doc.blocks:
-                raise FetchFailed("no article text found")
+                doc = read_document(body, args.url or None)
             if args.json:
                 _print_json({"title": doc.title, "section": doc.section, "byline": doc.byline,
                              "images": [i.to_dict() for i in doc.images],
@@ -213,7 +208,6 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _render_document(doc: Document) -> str:
-    from readerterm.library import ArticleView
     from readerterm.render import render_article
 
     view = ArticleView(id=0, title=doc.title, feed="", feed_url="", section=doc.section,

@@ -173,8 +173,9 @@ def _typed(cls: type[Any], data: Any, path: Path, text: str, where: str) -> Any:
             ok = isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
         if not ok:
             line = _line_of(text, key)
+            wanted = "a table of strings" if expected is dict else expected.__name__
             raise ConfigError(
-                f"{path}, line {line}: {where}.{key} must be {expected.__name__}, "
+                f"{path}, line {line}: {where}.{key} must be {wanted}, "
                 f"not {type(value).__name__}"
             )
         if isinstance(value, int | float) and not isinstance(value, bool) and value <= 0:

@@ -5,29 +5,26 @@ search, manage subscriptions, refresh, and fetch article pages. It is also the s
 where a sync backend (a Google Reader API server) could replace local fetching later:
 read/star changes are logged in the cache for that.
 
-Blocking work (SQLite, parsing, extraction) runs in threads; `refresh` and `open_url`
-are coroutines so the reader's event loop never blocks.
+The work is done by its parts: `subscriptions` (feeds.toml and its edits), `refresh`
+(feeds, then article pages, with `pool` parsing the bodies), `pages` (one article page
+fetched and extracted) and the cache (`store`). Blocking work (SQLite, parsing,
+extraction) runs in threads; `refresh` and `open_url` are coroutines so the reader's
+event loop never blocks.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import os
-import threading
-from collections.abc import Callable, Coroutine, Iterable
-from concurrent.futures import BrokenExecutor, Executor, ThreadPoolExecutor
-from contextlib import suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
-from functools import cached_property, partial
+from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from readerterm import paths as paths_mod
 from readerterm.config import (
     DEFAULT_SECTIONS,
-    FeedEntry,
     Section,
     Settings,
     load_sections,
@@ -35,208 +32,23 @@ from readerterm.config import (
     save_sections,
     write_default_settings,
 )
-from readerterm.feeds.bodies import Parsed, parse_body, warm
-from readerterm.feeds.parse import NotAFeed, parse_feed
+from readerterm.errors import BadInput, FetchFailed
 from readerterm.html import html_to_blocks, html_to_text
-from readerterm.models import (
-    ArticleRow,
-    Document,
-    FeedRow,
-    Image,
-    RelatedLink,
-)
-from readerterm.net import PAGE_ACCEPT, Fetcher, FetchResult
+from readerterm.models import ArticleRow, ArticleView, Document, FeedRow, Image, RelatedLink
+from readerterm.pages import fetch_document, read_document
+from readerterm.refresh import Progress, Refresher, RefreshReport, fetcher_for
 from readerterm.related import Similar, SimilarFinder
-from readerterm.safety import clean_line, now_utc, safe_url
-from readerterm.store.batch import BatchWriter
+from readerterm.safety import now_utc, safe_url
 from readerterm.store.cache import Filters, SearchError, Store
 from readerterm.store.rows import iso
+from readerterm.subscriptions import OPENED_FEED, OPENED_TITLE, Subscriptions
 
 if TYPE_CHECKING:
     from readerterm.search import SearchHit
 
-__all__ = ["ArticleView", "BadInput", "FetchFailed", "Filters", "Library", "RefreshReport",
-           "SearchError", "Similar"]
-
-OPENED_FEED = "readerterm:opened"
-OPENED_TITLE = "Opened links"
-DEFAULT_SECTION = "Uncategorized"
-
-Progress = Callable[[str, int, int, str], None]
-"""progress(stage, done, total, label): stage is "feeds" or "pages"."""
-
-
-class BadInput(ValueError):
-    """A request that cannot be carried out as given (unknown id, bad URL, ...)."""
-
-
-class FetchFailed(RuntimeError):
-    """A page that could not be fetched or read (offline, HTTP error, not an article)."""
-
-
-@dataclass
-class RefreshReport:
-    """What a refresh did."""
-
-    feeds: int = 0
-    updated: int = 0
-    not_modified: int = 0
-    skipped: int = 0
-    new_articles: int = 0
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    pages_fetched: int = 0
-    pages_failed: int = 0
-    new_ids: list[int] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class ArticleView:
-    """One article as the reader and `show` present it."""
-
-    id: int
-    title: str
-    feed: str
-    feed_url: str
-    section: str
-    url: str | None
-    author: str
-    published: str
-    read: bool
-    starred: bool
-    document: Document
-    fulltext: str  # "page" (extracted), "feed" (the feed's content), "pending", "error"
-    note: str = ""
-
-    @property
-    def related(self) -> tuple[RelatedLink, ...]:
-        return self.document.related
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "section": self.section,
-            "feed": self.feed,
-            "url": self.url,
-            "author": self.author,
-            "published": self.published,
-            "read": self.read,
-            "starred": self.starred,
-            "images": [i.to_dict() for i in self.document.images],
-            "body_text": self.document.body_text,
-            "blocks": [b.to_dict() for b in self.document.blocks],
-            "related": [{**r.to_dict(), "id": r.article_id} for r in self.related],
-        }
-
-
-PROCESS_AFTER = 24
-"""Bodies a refresh parses in a thread before it starts parser processes (at once when
-more feeds than this have nothing to send for a 304: a first refresh)."""
-
-PARSER_NICENESS = 10
-"""How much lower the parser processes' CPU priority is than the refresh's own. The
-writer (a thread of the refresh) and the requests then go first when they want a core,
-and the parsers use the rest: the writer keeps up with them instead of being left with
-a queue of feeds to write at the end, with one core idle (a first refresh of 200 feeds
-ends about 0.4 s sooner). In the reader, the screen goes first too."""
-
-
-class _Parsers:
-    """Where a refresh parses feed bodies: one thread, or processes when there is much.
-
-    Parsing is most of a refresh's CPU and holds the GIL, so with many bodies to read
-    (a first refresh, a long list gone stale) two processes use two cores. A refresh
-    that parses little (the common case: most feeds answer 304) never starts one.
-    """
-
-    def __init__(self) -> None:
-        self.mode = os.environ.get("READERTERM_PARSE", "auto")
-        self.count = 0
-        self.thread: ThreadPoolExecutor | None = None
-        self.pool: Executor | None = None
-        self.no_processes = False
-
-    def start(self) -> None:
-        """Start the parser processes now, before the first body arrives, and without
-        waiting for them: their start-up (an interpreter, lxml and the parsers
-        imported, a quarter of a second here) overlaps the first fetches. Call it on
-        the event loop; a thread of the loop's default executor waits for them."""
-        pool = self._pool() if self.mode != "thread" else None
-        if pool is None:
-            return
-
-        def spawn() -> None:
-            # Shut down before they had started, or they could not start: then the
-            # first body submitted meets the same error.
-            with suppress(Exception):
-                for _ in range(self.workers):
-                    pool.submit(warm)
-
-        asyncio.get_running_loop().run_in_executor(None, spawn)
-
-    @property
-    def workers(self) -> int:
-        return min(2, os.cpu_count() or 1)
-
-    def _pool(self) -> Executor | None:
-        if self.pool is None and self.workers > 1 and not self.no_processes:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            try:
-                # forkserver: never fork a process that has threads (the reader has
-                # many); the server imports what a parser needs once, each worker is
-                # its fork
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["readerterm.feeds.bodies", "lxml.etree"])
-                self.pool = ProcessPoolExecutor(self.workers, mp_context=context,
-                                                initializer=os.nice,
-                                                initargs=(PARSER_NICENESS,))
-            except (ImportError, OSError, ValueError):
-                # No working semaphores (Termux on Android, some sandboxes) or no
-                # forkserver: parse in the thread, on one core.
-                self.no_processes = True
-        return self.pool
-
-    def _executor(self) -> Executor:
-        self.count += 1
-        if self.pool is None and (
-                self.mode == "process" or (self.mode == "auto" and self.count > PROCESS_AFTER)):
-            self._pool()
-        if self.pool is not None:
-            return self.pool
-        if self.thread is None:
-            self.thread = ThreadPoolExecutor(1, thread_name_prefix="readerterm-parse")
-        return self.thread
-
-    async def run(self, body: bytes, headers: dict[str, str], url: str, now: datetime,
-                  max_entries: int, min_words: int) -> Parsed:
-        """Parse one body where `_executor` says. Never raises for the body.
-
-        A parser process that dies (the OOM killer, a crash in a C library) breaks its
-        pool and every parse in flight there. Each of those is tried once more in a new
-        pool (never in this process: the body may be what killed it), so only a body
-        that kills its parser again fails, as its feed's error."""
-        loop = asyncio.get_running_loop()
-        for _attempt in range(2):
-            executor = self._executor()
-            try:
-                return await loop.run_in_executor(executor, parse_body, body, headers, url,
-                                                  now, max_entries, min_words)
-            except BrokenExecutor:
-                if executor is self.pool:  # the first parse to hear of it starts a new pool
-                    executor.shutdown(wait=False, cancel_futures=True)
-                    self.pool = None
-                    self._pool()
-                if self.pool is None:
-                    break  # no new pool could start
-        return Parsed(error="could not parse: the parser process stopped while reading it")
-
-    def shutdown(self) -> None:
-        for executor in (self.thread, self.pool):
-            if executor is not None:
-                executor.shutdown(wait=False, cancel_futures=True)
-        self.thread = self.pool = None
+__all__ = ["ArticleView", "BadInput", "FetchFailed", "Filters", "Library", "Progress",
+           "RefreshReport", "SearchError", "Similar", "fetch_document", "parse_date_arg",
+           "read_document"]
 
 
 class Library:
@@ -246,7 +58,8 @@ class Library:
         self.paths = paths
         self.settings = settings
         self.store = store
-        self._config_lock = threading.Lock()
+        self.subs = Subscriptions(paths.config_dir / "feeds.toml", store)
+        self.refresher = Refresher(store, settings, self.subs)
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
@@ -264,7 +77,7 @@ class Library:
             sections = list(DEFAULT_SECTIONS)
             save_sections(paths.config_dir / "feeds.toml", sections)
         library = cls(paths, settings, Store(paths.database))
-        library._sync(sections)
+        library.subs.sync(sections)
         return library
 
     def close(self) -> None:
@@ -272,26 +85,7 @@ class Library:
 
     @property
     def feeds_file(self) -> Path:
-        return self.paths.config_dir / "feeds.toml"
-
-    def _sync(self, sections: list[Section]) -> None:
-        rows = [(f.url, f.title, s.name, f.fulltext) for s in sections for f in s.feeds]
-        rows.append((OPENED_FEED, OPENED_TITLE, "", False))
-        self.store.sync_feeds(rows)
-
-    def reload_subscriptions(self) -> None:
-        """Read feeds.toml again (after an edit by hand or by another process)."""
-        with self._config_lock:
-            self._sync(self.subscriptions())
-
-    def subscriptions(self) -> list[Section]:
-        return load_sections(self.feeds_file) or []
-
-    def _edit_subscriptions(self, change: Callable[[list[Section]], list[Section]]) -> None:
-        with self._config_lock:
-            sections = change(self.subscriptions())
-            save_sections(self.feeds_file, sections)
-            self._sync(sections)
+        return self.subs.path
 
     # -- reading the cache -------------------------------------------------------------
     def feeds(self) -> list[FeedRow]:
@@ -414,6 +208,13 @@ class Library:
         return [replace(link, article_id=ids.get(link.url)) for link in unique]
 
     # -- subscriptions -----------------------------------------------------------------
+    def reload_subscriptions(self) -> None:
+        """Read feeds.toml again (after an edit by hand or by another process)."""
+        self.subs.reload()
+
+    def subscriptions(self) -> list[Section]:
+        return self.subs.sections()
+
     async def add_feed(self, url: str, section: str | None = None,
                        title: str | None = None) -> tuple[str, str]:
         """Subscribe to `url` (a feed, or a page whose feed is found by autodiscovery).
@@ -421,249 +222,30 @@ class Library:
         Returns (feed URL, message). Raises BadInput for a non-http(s) URL or a page
         without a feed; when the network is down the URL is added as given.
         """
-        checked = safe_url(url)
-        if checked is None:
-            raise BadInput(f"not an http(s) URL: {url!r}")
-        feed_url, message = checked, "added"
-        async with self._fetcher() as fetcher:
-            result = await fetcher.fetch(checked)
-        if result.ok and result.body:
-            try:
-                await asyncio.to_thread(parse_feed, result.body, result.headers, checked)
-            except NotAFeed:
-                from readerterm.feeds.discover import discover_feeds
-
-                found = discover_feeds(result.body, result.final_url)
-                if not found:
-                    raise BadInput(f"{checked} is not a feed and names no feed") from None
-                feed_url, message = found[0], f"added {found[0]} (found on {checked})"
-        elif not result.ok:
-            message = f"added without checking ({result.error})"
-        name = clean_line(section or "") or DEFAULT_SECTION
-        entry = FeedEntry(feed_url, clean_line(title or ""))
-
-        def change(sections: list[Section]) -> list[Section]:
-            if any(f.url == feed_url for s in sections for f in s.feeds):
-                raise BadInput(f"already subscribed: {feed_url}")
-            for i, sec in enumerate(sections):
-                if sec.name == name:
-                    sections[i] = replace(sec, feeds=(*sec.feeds, entry))
-                    return sections
-            return [*sections, Section(name, (entry,))]
-
-        self._edit_subscriptions(change)
-        return feed_url, message
+        async with fetcher_for(self.settings) as fetcher:
+            return await self.subs.add(fetcher, url, section, title)
 
     def remove_feed(self, url: str) -> None:
-        def change(sections: list[Section]) -> list[Section]:
-            if not any(f.url == url for s in sections for f in s.feeds):
-                raise BadInput(f"not subscribed: {url}")
-            return [replace(s, feeds=tuple(f for f in s.feeds if f.url != url))
-                    for s in sections]
-
-        self._edit_subscriptions(change)
+        self.subs.remove(url)
 
     def import_subscriptions(self, data: bytes) -> tuple[int, list[str]]:
         """Add the feeds of an OPML or newsboat urls file; returns (added, skipped)."""
-        from readerterm.feeds.opml import parse_subscriptions
-
-        found, skipped = parse_subscriptions(data)
-        added = 0
-
-        def change(sections: list[Section]) -> list[Section]:
-            nonlocal added
-            known = {f.url for s in sections for f in s.feeds}
-            by_name = {s.name: i for i, s in enumerate(sections)}
-            for section, url, title in found:
-                if url in known:
-                    skipped.append(f"already subscribed: {url}")
-                    continue
-                known.add(url)
-                name = clean_line(section) or DEFAULT_SECTION
-                entry = FeedEntry(url, clean_line(title))
-                if name in by_name:
-                    i = by_name[name]
-                    sections[i] = replace(sections[i], feeds=(*sections[i].feeds, entry))
-                else:
-                    by_name[name] = len(sections)
-                    sections.append(Section(name, (entry,)))
-                added += 1
-            return sections
-
-        self._edit_subscriptions(change)
-        return added, skipped
+        return self.subs.import_data(data)
 
     def export_opml(self) -> str:
-        from readerterm.feeds.opml import to_opml
+        return self.subs.export_opml()
 
-        return to_opml([(s.name, [(f.url, f.title) for f in s.feeds])
-                        for s in self.subscriptions()])
-
-    # -- refresh -----------------------------------------------------------------------
-    def _fetcher(self) -> Fetcher:
-        f = self.settings.fetch
-        return Fetcher(max_in_flight=f.max_in_flight, per_host=f.per_host,
-                       max_bytes=f.max_bytes, deadline=f.deadline)
-
+    # -- fetching ----------------------------------------------------------------------
     async def refresh(self, feed_ids: list[int] | None = None, *, fulltext: bool = True,
                       progress: Progress | None = None) -> RefreshReport:
         """Fetch feeds (all, or `feed_ids`) and then, unless `fulltext` is False, the
-        article pages of new summary-only articles. Never raises for a feed's failure.
-
-        Three kinds of work overlap: requests on the event loop; parsing (CPU) in
-        `_Parsers`, processes when there is a lot of it; and every cache write of the
-        refresh in one writer thread (`store.batch.BatchWriter`: in order, several
-        feeds to a transaction), so no two of our own writes ever wait for each other's
-        lock. A 304 costs one small write.
-        """
-        report = RefreshReport()
-        now = now_utc()
-        feeds = [f for f in await asyncio.to_thread(self.store.stored_feeds, feed_ids)
-                 if f.url != OPENED_FEED]
-        due = []
-        for feed in feeds:
-            dead = feed.status == "dead" and feed_ids is None
-            waiting = feed.retry_after is not None and feed.retry_after > iso(now)
-            if dead or waiting:
-                report.skipped += 1
-            else:
-                due.append(feed)
-        report.feeds = len(due)
-        done = 0
-        loop = asyncio.get_running_loop()
-        limits = (self.settings.fetch.max_entries, self.settings.fulltext.min_words)
-        writer = BatchWriter(self.store)
-        parsers = _Parsers()
-        if sum(f.etag is None and f.last_modified is None for f in due) > PROCESS_AFTER:
-            parsers.start()  # many bodies will come whole: parse them on every core
-        try:
-            async with self._fetcher() as fetcher:
-
-                async def one(feed: Any) -> None:
-                    nonlocal done
-                    result = await fetcher.fetch(feed.url, etag=feed.etag,
-                                                 last_modified=feed.last_modified)
-                    parsed = None
-                    if result.ok and not result.not_modified:
-                        parsed = await parsers.run(result.body, result.headers,
-                                                   result.final_url, now_utc(), *limits)
-                    moved = await loop.run_in_executor(writer, self._apply, feed, result,
-                                                       report, parsed)
-                    if moved:  # committed: now the subscriptions follow
-                        await asyncio.to_thread(self._follow_move, feed.url, moved)
-                    done += 1
-                    if progress:
-                        progress("feeds", done, len(due), feed.title or feed.url)
-
-                await _all_or_none(one(feed) for feed in due)
-                parsers.shutdown()
-                if fulltext and self.settings.fulltext.enabled:
-                    await self._fetch_pages(fetcher, report, progress)
-        finally:
-            parsers.shutdown()
-            # Let a write in progress finish (and drop queued ones) before returning:
-            # the caller may close the store next.
-            await loop.run_in_executor(None, partial(writer.shutdown, wait=True,
-                                                     cancel_futures=True))
-        return report
-
-    def _apply(self, feed: Any, result: FetchResult, report: RefreshReport,
-               parsed_body: Parsed | None) -> str | None:
-        """Record one fetch in the cache (runs in the writer thread, inside its
-        transaction: no parsing here); `parsed_body` is the body `parse_body` read, for
-        a fetch that got one. Returns the feed's new URL when a 301 moved it."""
-        now = now_utc()
-        url = feed.url
-        moved = result.permanent_url
-        if not (moved and result.ok and moved != url
-                and self.store.set_feed_url(feed.id, moved)):
-            moved = None
-        url = moved or url
-        if not result.ok:
-            gone = result.status == 410
-            message = "gone (HTTP 410): the publisher removed this feed" if gone else (
-                result.error or "failed")
-            self.store.feed_error(feed.id, message, result.status or None, now, dead=gone,
-                                  retry_after=result.retry_after)
-            report.failed.append((url, message))
-            return moved
-        if result.not_modified:
-            self.store.feed_not_modified(feed.id, now)
-            report.not_modified += 1
-            return moved
-        ft = self.settings.fulltext
-        parsed_body = parsed_body or Parsed(error="the body was not parsed")
-        if parsed_body.entries is None:
-            self.store.feed_error(feed.id, parsed_body.error, result.status, now)
-            report.failed.append((url, parsed_body.error))
-            return moved
-        new_ids = self.store.store_feed(
-            feed.id, parsed_body.entries, title=parsed_body.title, link=parsed_body.link,
-            etag=result.etag, last_modified=result.last_modified, now=now,
-            fulltext=ft.enabled and feed.fulltext, keep_days=self.settings.retention.days,
-            keep_per_feed=self.settings.retention.per_feed,
-        )
-        report.updated += 1
-        report.new_articles += len(new_ids)
-        report.new_ids.extend(new_ids)
-        return moved
-
-    def _follow_move(self, old: str, new: str) -> None:
-        """Rewrite feeds.toml for a feed that moved (after the cache has)."""
-
-        def change(sections: list[Section]) -> list[Section]:
-            return [replace(s, feeds=tuple(replace(f, url=new) if f.url == old else f
-                                           for f in s.feeds)) for s in sections]
-
-        with self._config_lock:
-            save_sections(self.feeds_file, change(self.subscriptions()))
-
-    async def _fetch_pages(self, fetcher: Fetcher, report: RefreshReport,
-                           progress: Progress | None) -> None:
-        ft = self.settings.fulltext
-        wanted = await asyncio.to_thread(self.store.wanted_documents, ft.max_attempts)
-        if not wanted:
-            return
-        limit = asyncio.Semaphore(ft.concurrency)
-        done = 0
-
-        async def one(article_id: int, url: str) -> None:
-            nonlocal done
-            async with limit:
-                try:
-                    await self._fetch_page(fetcher, url, article_id)
-                    report.pages_fetched += 1
-                except FetchFailed as exc:
-                    await asyncio.to_thread(self.store.set_document_error, article_id, str(exc))
-                    report.pages_failed += 1
-            done += 1
-            if progress:
-                progress("pages", done, len(wanted), url)
-
-        await _all_or_none(one(i, u) for i, u in wanted)
-
-    async def _fetch_page(self, fetcher: Fetcher, url: str,
-                          article_id: int | None) -> tuple[Document, str]:
-        """Fetch and extract one page; store it on `article_id` when given."""
-        result = await fetcher.fetch(url, accept=PAGE_ACCEPT)
-        if not result.ok:
-            raise FetchFailed(result.error or "failed")
-        doc = await asyncio.to_thread(_extract, result.body, result.final_url)
-        if not doc.body_text.strip():
-            raise FetchFailed("no article text found on the page")
-        if article_id is not None:
-            row = await asyncio.to_thread(self.store.article, article_id)
-            title = str(row["title"]) if row and row["title"] else doc.title
-            await asyncio.to_thread(self.store.set_document, article_id, doc.to_dict(), title,
-                                    doc.body_text)
-        return doc, result.final_url
+        article pages of new summary-only articles. Never raises for a feed's failure
+        (see `refresh.Refresher`)."""
+        return await self.refresher.refresh(feed_ids, fulltext=fulltext, progress=progress)
 
     async def fetch_fulltext(self, progress: Progress | None = None) -> RefreshReport:
         """Fetch pending article pages only."""
-        report = RefreshReport()
-        async with self._fetcher() as fetcher:
-            await self._fetch_pages(fetcher, report, progress)
-        return report
+        return await self.refresher.fetch_fulltext(progress)
 
     async def open_url(self, url: str) -> int:
         """The cached article for `url`, fetching, extracting and caching it if needed.
@@ -677,37 +259,14 @@ class Library:
         known = await asyncio.to_thread(self.store.ids_for_urls, [checked])
         if checked in known:
             return known[checked]
-        async with self._fetcher() as fetcher:
-            doc, final_url = await self._fetch_page(fetcher, checked, None)
+        async with fetcher_for(self.settings) as fetcher:
+            doc, final_url = await fetch_document(fetcher, checked)
         feed_id = await asyncio.to_thread(self.store.ensure_feed, OPENED_FEED, OPENED_TITLE, "")
         now = now_utc()
         title = doc.title or final_url
         return await asyncio.to_thread(
             self.store.add_page_article, feed_id, checked, title, doc.byline, doc.section,
             None, now, doc.to_dict(), doc.body_text)
-
-
-async def _all_or_none(coros: Iterable[Coroutine[Any, Any, None]]) -> None:
-    """Run the coroutines together; when one fails (a cache that cannot be written, say a
-    full disk), cancel and wait for the others before raising, so none of them writes to
-    a store its caller is about to close."""
-    tasks = [asyncio.ensure_future(c) for c in coros]
-    try:
-        await asyncio.gather(*tasks)
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
-
-
-def _extract(body: bytes, url: str) -> Document:
-    from readerterm.extract import extract_document
-
-    try:
-        return extract_document(body, url)
-    except Exception as exc:  # any extractor failure is that page's error
-        raise FetchFailed(f"could not extract the article: {type(exc).__name__}: {exc}") from None
 
 
 def parse_date_arg(value: str) -> str:

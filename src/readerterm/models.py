@@ -239,3 +239,43 @@ class ArticleRow:
     read: bool
     starred: bool
     snippet: str = ""
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """One article as the reader and `show` present it."""
+
+    id: int
+    title: str
+    feed: str
+    feed_url: str
+    section: str
+    url: str | None
+    author: str
+    published: str
+    read: bool
+    starred: bool
+    document: Document
+    fulltext: str  # "page" (extracted), "feed" (the feed's content), "pending", "error"
+    note: str = ""
+
+    @property
+    def related(self) -> tuple[RelatedLink, ...]:
+        return self.document.related
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "section": self.section,
+            "feed": self.feed,
+            "url": self.url,
+            "author": self.author,
+            "published": self.published,
+            "read": self.read,
+            "starred": self.starred,
+            "images": [i.to_dict() for i in self.document.images],
+            "body_text": self.document.body_text,
+            "blocks": [b.to_dict() for b in self.document.blocks],
+            "related": [{**r.to_dict(), "id": r.article_id} for r in self.related],
+        }

@@ -8,7 +8,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from readerterm.models import Block, Image
+from readerterm.models import ArticleView, Block, Image
 from readerterm.safety import strip_controls
 
 if TYPE_CHECKING:
@@ -46,12 +46,9 @@ def _block(block: Block, width: int) -> list[str]:
     return [*textwrap.wrap(block.text, width), ""]
 
 
-def render_article(view: object, width: int = 78, similar: Sequence[Similar] = ()) -> str:
+def render_article(view: ArticleView, width: int = 78, similar: Sequence[Similar] = ()) -> str:
     """The article as text: header, lead image caption, body, related links, then
     "More on this story" (`similar`), numbered after the related links."""
-    from readerterm.library import ArticleView
-
-    assert isinstance(view, ArticleView)
     doc = view.document
     width = max(30, width)
     out: list[str] = []

@@ -1,28 +1,25 @@
-"""Queries over the SQLite cache.
+"""Queries over the SQLite cache: feeds, articles, full text and search.
 
-One connection per thread (SQLite connections must not be shared across threads), WAL,
-a busy timeout, and every write in a short `BEGIN IMMEDIATE` transaction, so a
-`readerterm refresh` from cron and an open reader work side by side (SECURITY.md,
-"The cache under faults").
+`Store` is a `db.Database` (one connection per thread, short `BEGIN IMMEDIATE` write
+transactions) with the queries the library needs; `Filters` (filters.py) says which
+articles a list or a search covers.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from readerterm.models import ArticleRow, FeedRow
+from readerterm.store.db import Database
+from readerterm.store.filters import Filters
 from readerterm.store.rows import ENTRY_COLUMNS, EntryRow, iso
-from readerterm.store.schema import migrate
 
-BUSY_TIMEOUT_MS = 5000
+__all__ = ["Filters", "SearchError", "Store", "StoredFeed"]
 
 
 class SearchError(ValueError):
@@ -42,39 +39,6 @@ class StoredFeed:
     status: str
     retry_after: str | None
     fulltext: bool
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Which articles a list or a search covers."""
-
-    section: str | None = None
-    feed_id: int | None = None
-    unread: bool = False
-    starred: bool = False
-    since: str | None = None
-    until: str | None = None
-
-    def where(self, alias: str = "a") -> tuple[str, list[Any]]:
-        clauses: list[str] = []
-        args: list[Any] = []
-        if self.section is not None:
-            clauses.append(f"{alias}.feed_id IN (SELECT id FROM feeds WHERE section = ?)")
-            args.append(self.section)
-        if self.feed_id is not None:
-            clauses.append(f"{alias}.feed_id = ?")
-            args.append(self.feed_id)
-        if self.unread:
-            clauses.append(f"{alias}.read = 0")
-        if self.starred:
-            clauses.append(f"{alias}.starred = 1")
-        if self.since:
-            clauses.append(f"{alias}.published >= ?")
-            args.append(self.since)
-        if self.until:
-            clauses.append(f"{alias}.published < ?")
-            args.append(self.until)
-        return (" AND ".join(clauses) or "1"), args
 
 
 _ARTICLE_COLUMNS = """a.id, a.feed_id, a.title, COALESCE(NULLIF(f.title, ''), f.url), f.section,
@@ -101,83 +65,8 @@ def _article_row(row: Sequence[Any], snippet: str = "") -> ArticleRow:
                       snippet=snippet)
 
 
-class Store:
+class Store(Database):
     """The cache in one SQLite file. Safe to use from several threads and processes."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._all: list[sqlite3.Connection] = []
-        self.conn  # open and migrate now, so errors surface at open  # noqa: B018
-
-    @property
-    def conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
-                                   isolation_level=None, check_same_thread=False)
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            # Statement journals in memory, not in temporary files: inside a refresh's
-            # batch (savepoints) every multi-row INSERT keeps one, and as files they were
-            # half the bytes a first refresh wrote (185 MB of 388 MB, 90,000 writes).
-            conn.execute("PRAGMA temp_store = MEMORY")
-            conn.execute("PRAGMA foreign_keys = ON")
-            migrate(conn)
-            self._local.conn = conn
-            with self._lock:
-                self._all.append(conn)
-        return conn
-
-    def release(self) -> None:
-        """Close the calling thread's connection: for a thread about to end, whose
-        connection would otherwise stay open (and hold its page cache) until `close`."""
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            return
-        self._local.conn = None
-        with self._lock:
-            if conn in self._all:
-                self._all.remove(conn)
-        with suppress(sqlite3.Error):
-            conn.close()
-
-    def close(self) -> None:
-        with self._lock:
-            for conn in self._all:
-                with suppress(sqlite3.Error):
-                    conn.close()
-            self._all.clear()
-        self._local = threading.local()
-
-    @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """A short write transaction, started IMMEDIATE so it never fails half-way on a lock.
-
-        Inside a transaction the caller opened (a refresh groups several feeds' writes in
-        one, see store.batch.BatchWriter) it is a savepoint instead: undone alone when it
-        raises, committed with the rest."""
-        conn = self.conn
-        if conn.in_transaction:
-            conn.execute("SAVEPOINT write")
-            try:
-                yield conn
-            except BaseException:
-                if conn.in_transaction:  # (SQLite ends the transaction on some errors)
-                    conn.execute("ROLLBACK TO write")
-                    conn.execute("RELEASE write")
-                raise
-            conn.execute("RELEASE write")
-            return
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
 
     # -- feeds -------------------------------------------------------------------------
     def sync_feeds(self, feeds: Sequence[tuple[str, str, str, bool]]) -> None:

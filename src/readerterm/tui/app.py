@@ -2,15 +2,15 @@
 
 This module only composes the panes, holds the bindings and routes messages between the
 panes and the library (through `Service`, in workers). The panes render; `Service` does
-the I/O; `History` remembers where the user has been.
+the I/O; `History` remembers where the user has been. Moving about (tui/navigation.py),
+marks and the browser (tui/marks.py) and refreshing (tui/refreshing.py) are parts of
+the app in modules of their own, over a shared base (tui/base.py).
 """
 
 from __future__ import annotations
 
-import time
-import webbrowser
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
@@ -22,49 +22,30 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.theme import Theme
-from textual.widget import Widget
 from textual.widgets import Input, Static, Tree
 from textual.worker import Worker, WorkerState
 
-from readerterm.library import BadInput, FetchFailed, Library, SearchError
-from readerterm.models import ArticleRow, FeedRow
-from readerterm.safety import clean_line, safe_url, strip_controls
-from readerterm.tui import bench
-from readerterm.tui.ages import age
+from readerterm.library import BadInput, Library, SearchError
+from readerterm.models import ArticleRow
+from readerterm.safety import clean_line, strip_controls
+from readerterm.tui.base import PANES
 from readerterm.tui.commands import ReaderCommands
 from readerterm.tui.history import Entry, History
 from readerterm.tui.idlegc import IdleCollector
 from readerterm.tui.keys import ALL_KEYS, app_bindings, keymap
+from readerterm.tui.marks import MarkActions
+from readerterm.tui.navigation import NavigationActions
+from readerterm.tui.refreshing import RefreshActions
 from readerterm.tui.screens.help import HelpScreen
 from readerterm.tui.service import ListSource, Selection, Service
 from readerterm.tui.state import load_state, save_state
 from readerterm.tui.widgets.article_list import PAGE_SIZE, ArticleList
-from readerterm.tui.widgets.reader import LinkItem, ReaderPane
+from readerterm.tui.widgets.reader import ReaderPane
 from readerterm.tui.widgets.sections import SectionsTree
 from readerterm.tui.widgets.status import StatusLine
 
-PANES = ("sections", "articles", "reader")
-LIST_EVERY = 1.0
-"""Seconds between showing the list again while a refresh is storing feeds: a first
-refresh of 200 feeds takes seconds, and its articles appear as they are stored."""
-OFFLINE_HINTS = ("cannot connect", "timed out", "Name or service", "nodename", "Temporary failure")
 
-
-def looks_offline(error: str) -> bool:
-    return any(hint in error for hint in OFFLINE_HINTS)
-
-
-@dataclass
-class RefreshProgress(Message):
-    """A step of a running refresh (posted from the library's progress callback)."""
-
-    stage: str
-    done: int
-    total: int
-    label: str
-
-
-class ReaderApp(App[int]):
+class ReaderApp(NavigationActions, MarkActions, RefreshActions):
     """readerterm's terminal reader."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -84,9 +65,8 @@ class ReaderApp(App[int]):
         self.clock = clock or (lambda: datetime.now(UTC))
         self.refresh_on_start = refresh_on_start
         self.offline = False
-        self.feeds: list[FeedRow] = []
+        self.feeds = []
         self.collector = IdleCollector()
-        self._listed_at = 0.0  # when a running refresh last showed the list again
         if title:
             self.title = clean_line(title, 100)
 
@@ -102,22 +82,6 @@ class ReaderApp(App[int]):
                 yield Static("", id="snippet", markup=False)
             yield ReaderPane(id="reader")
         yield StatusLine(id="status")
-
-    @property
-    def articles(self) -> ArticleList:
-        return self.query_one(ArticleList)
-
-    @property
-    def reader(self) -> ReaderPane:
-        return self.query_one(ReaderPane)
-
-    @property
-    def sections(self) -> SectionsTree:
-        return self.query_one(SectionsTree)
-
-    @property
-    def status(self) -> StatusLine:
-        return self.query_one(StatusLine)
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
@@ -139,8 +103,6 @@ class ReaderApp(App[int]):
         # Full garbage collections wait for a moment without input (tui/idlegc.py).
         self.collector.start()
         self.set_interval(1.0, self.collector.tick)
-        if (report := bench.wanted()) is not None:  # benchmarks/reader_bench.py
-            self.run_worker(bench.drive(self, report), group="bench")
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
@@ -170,23 +132,6 @@ class ReaderApp(App[int]):
                         markup=False)
 
     # -- panes and focus ---------------------------------------------------------------
-    def focused_pane(self) -> str | None:
-        node: Widget | None = self.focused
-        while node is not None:
-            if node.id in PANES:
-                return node.id
-            parent = node.parent
-            node = parent if isinstance(parent, Widget) else None
-        return None
-
-    def focus_pane(self, name: str | None) -> None:
-        if name in PANES:
-            widget = self.query_one(f"#{name}")
-            if widget.region.width > 0:
-                widget.focus()
-                return
-        self.articles.focus()
-
     def action_cycle_pane(self, step: int) -> None:
         visible = [p for p in PANES if self.query_one(f"#{p}").region.width > 0]
         if not visible:
@@ -216,17 +161,7 @@ class ReaderApp(App[int]):
     async def load_feeds(self) -> None:
         self.feeds = await self.service.feeds()
         self.sections.show_feeds(self.feeds)
-        self._show_info()
-
-    def _show_info(self) -> None:
-        fetched = [f.last_fetched for f in self.feeds if f.last_fetched]
-        if fetched:
-            ago = age(max(fetched), self.clock())
-            when = "updated just now" if ago == "now" else f"updated {ago} ago"
-        else:
-            when = "never updated"
-        unread = sum(f.unread for f in self.feeds)
-        self.status.info(f"{unread} unread · {when}", offline=self.offline)
+        self.show_info()
 
     @on(Tree.NodeHighlighted, "#sections")
     def section_highlighted(self, event: Tree.NodeHighlighted[Selection]) -> None:
@@ -338,7 +273,7 @@ class ReaderApp(App[int]):
         if not query:
             self._close_search()
             return
-        self._remember()
+        self.remember()
         self.history.visit(Entry(search=query, focus="articles"))
         self.source = ListSource(self.source.selection, query)
         self.show_list(self.source)
@@ -355,12 +290,9 @@ class ReaderApp(App[int]):
             self._close_search()
 
     # -- reading -----------------------------------------------------------------------
-    def _remember(self) -> None:
-        self.history.remember(scroll=self.reader.scroll_y, focus=self.focused_pane())
-
     def visit_article(self, article_id: int) -> None:
         """Open an article as a new place in the history."""
-        self._remember()
+        self.remember()
         self.history.visit(Entry(article_id=article_id, focus=self.focused_pane()))
         self.load_article(article_id)
 
@@ -389,191 +321,6 @@ class ReaderApp(App[int]):
     async def load_similar(self, article_id: int) -> None:
         """Fill "More on this story" once the article is on screen."""
         await self.reader.show_similar(article_id, await self.service.similar(article_id))
-
-    def _restore(self, entry: Entry) -> None:
-        if entry.article_id is not None:
-            self.load_article(entry.article_id, entry.scroll, entry.focus or "reader")
-        elif entry.search is not None:
-            self.source = ListSource(self.source.selection, entry.search)
-            self.show_list(self.source)
-            self.focus_pane(entry.focus or "articles")
-
-    def action_go_back(self) -> None:
-        if not self.history.can_back:
-            self.notify("Nothing to go back to.")
-            return
-        self._remember()
-        entry = self.history.back()
-        if entry is not None:
-            self._restore(entry)
-
-    def action_go_forward(self) -> None:
-        if not self.history.can_forward:
-            self.notify("Nothing to go forward to.")
-            return
-        self._remember()
-        entry = self.history.forward()
-        if entry is not None:
-            self._restore(entry)
-
-    def action_follow_related(self, number: int) -> None:
-        """Follow link `number`: the related articles first, then "More on this story"."""
-        links = self.reader.related
-        similar = self.reader.similar
-        if 1 <= number <= len(links):
-            link = links[number - 1]
-            if link.article_id is not None:
-                self.visit_article(link.article_id)
-            else:
-                self.fetch_and_open(link.url)
-        elif 1 <= number - len(links) <= len(similar):
-            self.visit_article(similar[number - len(links) - 1].id)
-        else:
-            self.notify(f"No link {number}." if links or similar else "No links here.")
-
-    @on(LinkItem.Followed)
-    def related_followed(self, message: LinkItem.Followed) -> None:
-        self.action_follow_related(message.number)
-
-    @work(exclusive=True, group="fetch", exit_on_error=False)
-    async def fetch_and_open(self, url: str) -> None:
-        """Fetch, extract and cache a related article that is not in the cache, then open it."""
-        self.status.message(f"Fetching {url} …")
-        self.status.progress(None, None)
-        try:
-            article_id = await self.service.open_url(url)
-        except FetchFailed as exc:
-            offline = looks_offline(str(exc))
-            self.offline = self.offline or offline
-            text = (f"Offline: cannot fetch {url} ({exc})" if offline
-                    else f"Could not open {url}: {exc}")
-            self.status.message(text, style="red")
-            self.notify(text, severity="error", markup=False)
-            self._show_info()
-            return
-        finally:
-            self.status.hide_progress()
-        self.status.message(f"Fetched {url}")
-        self.visit_article(article_id)
-
-    # -- marks and the browser ---------------------------------------------------------
-    def _target(self) -> tuple[int, bool, bool, str | None] | None:
-        """(id, read, starred, url) of the article the user means: the highlighted row
-        when the list has focus, else the open article."""
-        view = self.reader.view
-        if self.focused_pane() == "articles" or view is None:
-            row = self.articles.current
-            if row is None:
-                return None
-            return row.id, row.read, row.starred, row.url
-        return view.id, view.read, view.starred, view.url
-
-    @work(group="marks", exit_on_error=False)
-    async def _mark_opened(self, article_id: int) -> None:
-        """Write the read mark of an article just opened (it is shown read already): a
-        worker of its own, so that opening the next article does not cancel it."""
-        await self.service.mark(article_id, read=True)
-        self.load_feeds()
-
-    @work(group="marks", exit_on_error=False)
-    async def _mark(self, article_id: int, read: bool | None, starred: bool | None) -> None:
-        await self.service.mark(article_id, read=read, starred=starred)
-        self.articles.update_row(article_id, read=read, starred=starred)
-        view = self.reader.view
-        if view is not None and view.id == article_id:
-            view = replace(view, read=view.read if read is None else read,
-                           starred=view.starred if starred is None else starred)
-            await self.reader.show(view, self.reader.scroll_y)
-        self.load_feeds()
-
-    def action_toggle_star(self) -> None:
-        target = self._target()
-        if target is not None:
-            self._mark(target[0], None, not target[2])
-            self.status.message("Unstarred." if target[2] else "Starred.")
-
-    def action_toggle_read(self) -> None:
-        target = self._target()
-        if target is not None:
-            self._mark(target[0], not target[1], None)
-            self.status.message("Marked unread." if target[1] else "Marked read.")
-
-    def action_open_browser(self) -> None:
-        target = self._target()
-        url = safe_url(target[3]) if target is not None else None
-        if url is None or url.startswith("-"):
-            self.notify("This article has no web link that can be opened safely.",
-                        severity="warning")
-            return
-        self._open_in_browser(url)
-        self.status.message(f"Opened {url} in the browser.")
-
-    @work(thread=True, group="browser", exit_on_error=False)
-    def _open_in_browser(self, url: str) -> None:
-        webbrowser.open(url, new=2)
-
-    # -- refresh -----------------------------------------------------------------------
-    def action_refresh_selected(self) -> None:
-        self.run_refresh(self.sections.feed_ids(self.sections.selection))
-
-    def action_refresh_all(self) -> None:
-        self.run_refresh(None)
-
-    @work(exclusive=True, group="refresh", exit_on_error=False)
-    async def run_refresh(self, feed_ids: list[int] | None) -> None:
-        self.status.message("Refreshing…")
-        self.status.progress(0, None)
-
-        def progress(stage: str, done: int, total: int, label: str) -> None:
-            self.post_message(RefreshProgress(stage, done, total, label))
-
-        try:
-            report = await self.service.refresh(feed_ids, progress)
-        finally:
-            self.status.hide_progress()
-        failed = len(report.failed)
-        self.offline = bool(report.feeds) and failed == report.feeds and all(
-            looks_offline(error) for _, error in report.failed)
-        text = f"{report.new_articles} new article{'s' * (report.new_articles != 1)}"
-        if failed:
-            text += f", {failed} feed{'s' * (failed != 1)} failed"
-        if report.pages_fetched:
-            text += f", {report.pages_fetched} full text{'s' * (report.pages_fetched != 1)}"
-        self.status.message("Offline: no feed could be reached." if self.offline else text,
-                            style="red" if self.offline else "")
-        self._after_refresh()
-
-    def on_refresh_progress(self, message: RefreshProgress) -> None:
-        stage = "feeds" if message.stage == "feeds" else "full texts"
-        self.status.progress(message.done, message.total)
-        self.status.message(f"Refreshing {stage} {message.done}/{message.total}: "
-                            f"{message.label}")
-        if message.stage == "feeds":
-            if message.done == message.total:
-                self._after_refresh()
-            elif time.monotonic() - self._listed_at >= LIST_EVERY:
-                self._show_new_articles()
-        view = self.reader.view
-        if (message.stage == "pages" and view is not None and view.fulltext != "page"
-                and view.url == message.label):
-            self.load_article(view.id, self.reader.scroll_y, mark_read=False)
-
-    def _after_refresh(self) -> None:
-        """New articles appear; the highlighted and the open article stay put (and the
-        open one is shown again, in case the refresh changed it)."""
-        self._show_new_articles()
-        view = self.reader.view
-        if view is not None and view.fulltext != "page":
-            self.load_article(view.id, self.reader.scroll_y, mark_read=False)
-
-    def _show_new_articles(self) -> None:
-        """The sections' counts and the list again, the highlighted article kept (a
-        search's results stay as they are)."""
-        self._listed_at = time.monotonic()
-        self.load_feeds()
-        if self.source.query is None:
-            self.show_list(self.source, keep=self.articles.current)
-
 
 def run_reader(lib: Library, *, title: str | None = None, refresh: bool = True) -> int:
     """Run the reader on `lib` until the user quits; returns the exit code."""

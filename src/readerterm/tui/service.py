@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import TypeVar
 
-from readerterm.library import ArticleView, BadInput, Filters, Library, RefreshReport, Similar
-from readerterm.models import ArticleRow, FeedRow
+from readerterm.library import BadInput, Filters, Library, RefreshReport, Similar
+from readerterm.models import ArticleRow, ArticleView, FeedRow
 
 T = TypeVar("T")
 

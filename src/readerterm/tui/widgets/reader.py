@@ -19,8 +19,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from readerterm.library import ArticleView, Similar
-from readerterm.models import Block, Image, RelatedLink
+from readerterm.models import ArticleView, Block, Image, RelatedLink
+from readerterm.related import Similar
 from readerterm.safety import clean_line, strip_controls
 from readerterm.tui.ages import long_date
 from readerterm.tui.keys import pane_binding

@@ -131,6 +131,8 @@ class SectionsTree(Tree[Selection]):
             return None
 
         node = walk(self.root)
-        if node is not None and node.line >= 0:
+        # A tree just built again has no line numbers until they are asked for (lines
+        # are built lazily); last_line builds them, so the kept node is found.
+        if node is not None and self.last_line >= 0 and node.line >= 0:
             target = node.line
         self.cursor_line = target

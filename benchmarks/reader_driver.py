@@ -1,14 +1,17 @@
 """The reader timing itself, for benchmarks/reader_bench.py.
 
-With READERTERM_BENCH_REPORT=FILE in the environment, the reader runs as usual and, from
-a worker, waits until the article list has rows and the screen has been painted with
-them, notes the time (wall clock, so the benchmark can subtract the moment it spawned
-the process), then does what a user does first: opens articles (five with the reader
-idle, five each straight after the previous one, while its "More on this story" and
-the sections' counts are still being worked out), switches sections and searches, each
-through the app's own handlers (telling the idle collector, tui/idlegc.py, as the key
-press would), timing each until the result is on the screen. It
-writes the times as JSON to FILE and exits. Nothing here runs otherwise.
+    READERTERM_HOME=DIR READERTERM_BENCH_REPORT=FILE python benchmarks/reader_driver.py
+
+Starts the reader as `readerterm` does (the library opened, a refresh once the first
+list is painted), as a `BenchReader`: a ReaderApp that, from a worker, waits until the
+article list has rows and the screen has been painted with them, notes the time (wall
+clock, so the benchmark can subtract the moment it spawned the process), then does what
+a user does first: opens articles (five with the reader idle, five each straight after
+the previous one, while its "More on this story" and the sections' counts are still
+being worked out), switches sections and searches, each through the app's own handlers
+(telling the idle collector, tui/idlegc.py, as the key press would), timing each until
+the result is on the screen. It writes the times as JSON to FILE and exits. The product
+knows nothing of this module.
 """
 
 from __future__ import annotations
@@ -16,15 +19,15 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
+from readerterm.library import Library
+from readerterm.tui.app import ReaderApp
 from readerterm.tui.service import ALL, ListSource, Selection
-
-if TYPE_CHECKING:
-    from readerterm.tui.app import ReaderApp
 
 ENV = "READERTERM_BENCH_REPORT"
 TIMEOUT = 60.0
@@ -114,3 +117,35 @@ async def drive(app: ReaderApp, report: Path) -> None:
     times["search"] = searched
     report.write_text(json.dumps(times), encoding="utf-8")
     app.exit()
+
+
+class BenchReader(ReaderApp):
+    """The reader, driven and timed by `drive` once it is mounted; the report goes to
+    `report`."""
+
+    def __init__(self, lib: Library, report: Path, **kwargs: Any) -> None:
+        super().__init__(lib, **kwargs)
+        self.report = report
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.run_worker(drive(self, self.report), group="bench")
+
+
+def main() -> int:
+    """Run the timed reader on the user's (READERTERM_HOME's) library."""
+    report = wanted()
+    if report is None:
+        print(f"{ENV}=FILE is not set: nothing to time", file=sys.stderr)
+        return 2
+    lib = Library.open()
+    try:
+        app = BenchReader(lib, report, refresh_on_start=True)
+        app.run()
+        return app.return_code or 0
+    finally:
+        lib.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""Which articles a list or a search covers, as an SQL condition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Filters"]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which articles a list or a search covers."""
+
+    section: str | None = None
+    feed_id: int | None = None
+    unread: bool = False
+    starred: bool = False
+    since: str | None = None
+    until: str | None = None
+
+    def where(self, alias: str = "a") -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        args: list[Any] = []
+        if self.section is not None:
+            clauses.append(f"{alias}.feed_id IN (SELECT id FROM feeds WHERE section = ?)")
+            args.append(self.section)
+        if self.feed_id is not None:
+            clauses.append(f"{alias}.feed_id = ?")
+            args.append(self.feed_id)
+        if self.unread:
+            clauses.append(f"{alias}.read = 0")
+        if self.starred:
+            clauses.append(f"{alias}.starred = 1")
+        if self.since:
+            clauses.append(f"{alias}.published >= ?")
+            args.append(self.since)
+        if self.until:
+            clauses.append(f"{alias}.published < ?")
+            args.append(self.until)
+        return (" AND ".join(clauses) or "1"), args
