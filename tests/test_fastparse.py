@@ -28,6 +28,7 @@ from html_cases import load_feed_server
 from readerterm.extract import is_full_story
 from readerterm.feeds import parse as parse_mod
 from readerterm.feeds.bodies import digest_entry
+from readerterm.feeds.entry import text_of
 from readerterm.feeds.fastparse import parse_fast
 from readerterm.feeds.parse import NotAFeed
 from readerterm.html import html_digest, html_to_text
@@ -66,7 +67,7 @@ def test_fast_path_equals_feedparser(path: Path, monkeypatch: pytest.MonkeyPatch
         for name in FIELDS:
             assert getattr(mine, name) == getattr(theirs, name), (name, mine.guid)
         for name in ("summary_html", "content_html"):
-            assert parse_mod._text_of(getattr(mine, name), URL) == parse_mod._text_of(
+            assert text_of(getattr(mine, name), URL) == text_of(
                 getattr(theirs, name), URL), (name, mine.guid)
 
 
