@@ -258,10 +258,35 @@ def test_real_json_feeds() -> None:
     assert len(feed("feedjira__json_feed_with_escaped_uris.json").entries) == 30
 
 
-def test_json_feed_detected_by_content_type_despite_whitespace() -> None:
-    body = b'\n\n  {"version": "https://jsonfeed.org/version/1.1", "title": "T", "items": []}'
-    parsed = parse_feed(body, {"Content-Type": "application/feed+json"}, now=NOW)
+JSON_FEED = b'{"version": "https://jsonfeed.org/version/1.1", "title": "T", "items": []}'
+
+
+# Each way a body is found to be JSON, alone: removing any one of them fails its test.
+@pytest.mark.parametrize("body", [JSON_FEED, b"\n\n  " + JSON_FEED, b"\xef\xbb\xbf" + JSON_FEED],
+                         ids=["plain", "white-space", "bom"])
+def test_json_feed_detected_by_its_first_byte_whatever_the_type(body: bytes) -> None:
+    """Body sniffing: "{" first (after a BOM and white space) is JSON, even served as XML."""
+    parsed = parse_feed(body, {"Content-Type": "application/rss+xml"}, now=NOW)
     assert (parsed.kind, parsed.title, parsed.entries) == ("json11", "T", ())
+
+
+@pytest.mark.parametrize("content_type", ["application/feed+json", "application/json",
+                                          "text/json; charset=utf-8"])
+def test_json_feed_detected_by_content_type_alone(content_type: str) -> None:
+    """More white space before the "{" than the sniffer reads: only the type tells."""
+    body = b"\n" * 100 + JSON_FEED
+    parsed = parse_feed(body, {"Content-Type": content_type}, now=NOW)
+    assert (parsed.kind, parsed.title, parsed.entries) == ("json11", "T", ())
+    with pytest.raises(NotAFeed):  # the same body served as XML is no feed
+        parse_feed(body, {"Content-Type": "application/rss+xml"}, now=NOW)
+
+
+def test_xml_served_as_json_is_read_as_xml() -> None:
+    """A JSON type does not make a body that starts with "<" JSON."""
+    body = (b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T'
+            b"</title><item><title>A</title><guid>a</guid></item></channel></rss>")
+    parsed = parse_feed(body, {"Content-Type": "application/json"}, now=NOW)
+    assert (parsed.kind, parsed.title, [e.title for e in parsed.entries]) == ("rss20", "T", ["A"])
 
 
 @pytest.mark.parametrize(("name", "title", "first"), [
