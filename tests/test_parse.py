@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import unicodedata
 import zlib
@@ -279,6 +280,18 @@ def test_json_feed_detected_by_content_type_alone(content_type: str) -> None:
     assert (parsed.kind, parsed.title, parsed.entries) == ("json11", "T", ())
     with pytest.raises(NotAFeed):  # the same body served as XML is no feed
         parse_feed(body, {"Content-Type": "application/rss+xml"}, now=NOW)
+
+
+def test_json_feed_attachments_follow_the_enclosure_rules() -> None:
+    """Attachments are enclosures: safe URLs only, each URL once (as in RSS and Atom)."""
+    audio = {"url": "https://a.example/a.mp3", "mime_type": "audio/mpeg", "size_in_bytes": 9}
+    item = {"id": "1", "url": "https://a.example/1", "attachments": [
+        audio, dict(audio, size_in_bytes=1), 5, {"url": "javascript:alert(1)"},
+        {"url": "/b.ogg", "mime_type": "audio/ogg"}]}
+    body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": [item]})
+    entry = parse_feed(body.encode(), url="https://a.example/feed.json", now=NOW).entries[0]
+    assert [(e.url, e.type, e.length) for e in entry.enclosures] == [
+        ("https://a.example/a.mp3", "audio/mpeg", 9), ("https://a.example/b.ogg", "audio/ogg", 0)]
 
 
 def test_xml_served_as_json_is_read_as_xml() -> None:
