@@ -7,13 +7,12 @@ builder does, with `safety.clamp_date`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-__all__ = ["first_date", "first_text_date", "parse_date_text", "read_feed_date", "to_datetime",
-           "year_agrees"]
+__all__ = ["first_date", "parse_date_text", "read_feed_date", "to_datetime", "year_agrees"]
 
 _DIGITS = re.compile(r"\d+")
 _TZ_OFFSET = re.compile(r"(?<=[\s\d])[+-]\d\d:?\d\d\b")
@@ -64,7 +63,8 @@ def first_date(candidates: Iterable[tuple[str, Any]],
                read: Callable[[Any], datetime | None]) -> tuple[datetime | None, str]:
     """(date, raw text) of an RSS or Atom entry, from its dates in order of preference.
 
-    `candidates` are (raw text, what `read` reads) pairs (published, then updated, ...):
+    `candidates` are (raw text, what `read` reads) pairs (published, then updated, ...;
+    for a date given as text only, (text, text) read by `read_feed_date`):
     the first that reads as a date wins, its year checked against its text
     (`year_agrees`); with none, (None, the first raw text given).
     """
@@ -75,12 +75,6 @@ def first_date(candidates: Iterable[tuple[str, Any]],
         if date is not None:
             return year_agrees(date, raw), raw
     return None, first_raw
-
-
-def first_text_date(*raws: str) -> tuple[datetime | None, str]:
-    """`first_date` over date texts (published, then updated), each read by
-    `read_feed_date`."""
-    return first_date(((raw, raw) for raw in raws), read_feed_date)
 
 
 def parse_date_text(value: Any) -> datetime | None:
@@ -103,16 +97,6 @@ def parse_date_text(value: Any) -> datetime | None:
         return None
 
 
-def _zoned(fields: Sequence[str | None], offset_minutes: int) -> datetime | None:
-    """(year, month, day, hour, minute, second) and a UTC offset -> datetime, or None."""
-    year, month, day, hour, minute, second = (int(v or 0) for v in fields)
-    try:
-        return datetime(year, month, day, hour, minute, second,
-                        tzinfo=timezone(timedelta(minutes=offset_minutes)))
-    except ValueError:
-        return None
-
-
 def read_feed_date(raw: str) -> datetime | None:
     """An RSS/Atom date as feedparser reads it: RFC 822 and W3C-DTF here (the common
     forms, quickly), feedparser's own parser for the unusual ones."""
@@ -124,14 +108,23 @@ def read_feed_date(raw: str) -> datetime | None:
         zone = m.group(7)
         offset = 0 if zone in ("GMT", "UT", "Z") else (
             (int(zone[1:3]) * 60 + int(zone[3:5])) * (-1 if zone[0] == "-" else 1))
-        when = _zoned((m.group(3), str(_MONTHS[m.group(2).lower()]), m.group(1), m.group(4),
-                       m.group(5), m.group(6)), offset)
+        try:
+            when = datetime(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)),
+                            int(m.group(4)), int(m.group(5)), int(m.group(6) or 0),
+                            tzinfo=timezone(timedelta(minutes=offset)))
+        except ValueError:
+            when = None
     m = None if when else _W3DTF.match(raw)
     if m and (m.group(6) or "0") < "60":
         zone = m.group(7)
         offset = 0 if zone == "Z" else (
             (int(zone[1:3]) * 60 + int(zone[4:6])) * (-1 if zone[0] == "-" else 1))
-        when = _zoned(m.groups()[:6], offset)
+        try:
+            when = datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)),
+                            int(m.group(4)), int(m.group(5)), int(m.group(6) or 0),
+                            tzinfo=timezone(timedelta(minutes=offset)))
+        except ValueError:
+            when = None
     if when is not None:
         try:
             return when.astimezone(UTC)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import html
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -53,6 +54,7 @@ _MAX_CONTENTS = 10
 _MAX_ENCLOSURES = 50
 _MAX_RELATED = 50
 _NO_MEDIA = Media()
+_NO_CAPTIONS: frozenset[str] = frozenset()
 
 
 class NotAFeed(ValueError):
@@ -160,8 +162,7 @@ def build_entry(raw: RawEntry, base: str | None, now: datetime | None, feed_auth
 
     summary = clean_html(raw.summary)
     contents = [c for c in (clean_html(v) for v in raw.contents[:_MAX_CONTENTS]) if c]
-    media = raw.media or _NO_MEDIA
-    captions = _captions(media) if raw.media is not None else set()
+    captions = _captions(raw.media) if raw.media is not None else _NO_CAPTIONS
     if raw.content_first:
         summary_html, content_html = summary, (contents[0] if contents else summary)
     else:
@@ -180,7 +181,7 @@ def build_entry(raw: RawEntry, base: str | None, now: datetime | None, feed_auth
         if url and all(e.url != url for e in enclosures):
             enclosures.append(Enclosure(url=url, type=clean_line(kind, limit=100),
                                         length=to_int(length)))
-    lead = _lead_image(media, raw.fp_media or _NO_MEDIA, enclosures, content_html, base, story_text)
+    lead = _lead_image(raw, enclosures, content_html, base, story_text)
     if raw.lead_from_figure and lead is not None and content_html:
         figure = cached_digest(content_html, base).figure
         if figure is not None and figure.src == lead.src:
@@ -204,7 +205,7 @@ def _captions(media: Media) -> set[str]:
     return captions
 
 
-def _choose_story(summary: str, contents: list[str], captions: set[str],
+def _choose_story(summary: str, contents: list[str], captions: AbstractSet[str],
                   base: str | None) -> tuple[str, str]:
     """(summary_html, content_html): the longest text that is not a photo caption."""
     measured = [(v, text_of(v, base)) for v in [summary, *contents] if v]
@@ -233,10 +234,13 @@ def _image_from(candidates: list[ImageRef], base: str | None) -> Image | None:
     return best
 
 
-def _lead_image(media: Media, fp_media: Media, enclosures: list[Enclosure],
-                content_html: str, base: str | None, story_text: str) -> Image | None:
-    image = (_image_from(media.images, base) or _image_from(media.thumbnails, base)
-             or _image_from(fp_media.images, base) or _image_from(fp_media.thumbnails, base))
+def _lead_image(raw: RawEntry, enclosures: list[Enclosure], content_html: str,
+                base: str | None, story_text: str) -> Image | None:
+    media, fp_media = raw.media or _NO_MEDIA, raw.fp_media or _NO_MEDIA
+    image = None
+    if raw.media is not None or raw.fp_media is not None:
+        image = (_image_from(media.images, base) or _image_from(media.thumbnails, base)
+                 or _image_from(fp_media.images, base) or _image_from(fp_media.thumbnails, base))
     if image is None:
         for enc in enclosures:
             if enc.type.lower().startswith("image/"):

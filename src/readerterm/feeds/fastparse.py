@@ -41,7 +41,7 @@ from readerterm.feeds._fpcompat import (
     urljoin,
     utf8_only,
 )
-from readerterm.feeds.dates import first_text_date
+from readerterm.feeds.dates import first_date, read_feed_date
 from readerterm.feeds.entry import MAX_ENTRIES, RawEntry, build_entry, feed_of, html_line
 from readerterm.models import ParsedEntry, ParsedFeed
 from readerterm.safety import clean_line, safe_url
@@ -222,7 +222,8 @@ class _Rss(_Reader):
         content = fields.get(f"{_CONTENT}encoded", "")
         if "description" not in fields and content:
             fields["description"] = content  # feedparser copies content to a missing summary
-        date, date_raw = first_text_date(fields.get("pubDate", ""))
+        pub_date = fields.get("pubDate", "")
+        date, date_raw = first_date(((pub_date, pub_date),), read_feed_date)
         return self.build(RawEntry(
             guid=fields.get("guid", ""), title=title, link=link or "", links=links,
             author=author_name(fields.get("author", "")), date=date, date_raw=date_raw,
@@ -342,7 +343,9 @@ class _Atom(_Reader):
             link = id_link
         if "summary" not in fields and contents:
             fields["summary"] = contents[0]  # feedparser copies content to a missing summary
-        date, date_raw = first_text_date(fields.get("published", ""), fields.get("updated", ""))
+        published, updated = fields.get("published", ""), fields.get("updated", "")
+        date, date_raw = first_date(((published, published), (updated, updated)),
+                                    read_feed_date)
         return self.build(RawEntry(
             guid=fields.get("id", ""), title=fields.get("title", ""),
             title_html=bool(fields.get("title_html")), link=link or "", links=links,
