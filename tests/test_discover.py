@@ -75,12 +75,24 @@ def test_looks_like_feed(name: str, content_type: str) -> None:
     assert looks_like_feed((DATA / name).read_bytes(), content_type)
 
 
+# Each way a body starting with "{" is taken for a JSON Feed, alone.
+@pytest.mark.parametrize(("body", "content_type"), [
+    (b'{"version": "https://jsonfeed.org/version/1", "title": "T"}', "text/plain"),
+    (b'{"title": "T", "items": []}', "text/plain"),
+    (b'{"title": "T"}', "application/feed+json"),
+    (b'{"title": "T"}', "application/json; charset=utf-8"),
+], ids=["jsonfeed.org", "items", "feed+json", "json"])
+def test_json_feed_is_recognised_by_each_sign_alone(body: bytes, content_type: str) -> None:
+    assert looks_like_feed(body, content_type)
+
+
 @pytest.mark.parametrize(("body", "content_type"), [
     (b"<!DOCTYPE html><html><head></head><body>hi</body></html>", "text/html"),
     (b"<!doctype html><html></html>", "application/rss+xml"),  # the type lies
     ((DATA / "hostile" / "not_xml_html_page.xml").read_bytes(), "text/html"),
     (b"", "application/rss+xml"),
     (b'{"name": "not a feed"}', "text/plain"),
+    (b"<data>1</data>", "application/json"),  # JSON type, XML body: no feed either way
     (b"plain text", "text/plain"),
 ])
 def test_does_not_look_like_feed(body: bytes, content_type: str) -> None:
