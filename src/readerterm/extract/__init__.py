@@ -11,26 +11,16 @@ page that is not HTML, or where no article is found, gives a `Document` with no 
 from __future__ import annotations
 
 import unicodedata
-from typing import TYPE_CHECKING
 
-from readerterm.extract._body import Body, clean_blocks, extract_body, norm
+from readerterm.extract._body import extract_body, norm
 from readerterm.extract._decode import decode_html, strip_xml_declaration
-from readerterm.extract._ensemble import (
-    body_words,
-    combine,
-    link_texts,
-    second_opinion,
-    wrong_block,
-)
+from readerterm.extract._ensemble import checked
 from readerterm.extract._meta import page_url, read_meta
 from readerterm.extract._related import find_related
 from readerterm.html import html_digest
 from readerterm.html.rules import FULL_STORY_WORDS
 from readerterm.html.tree import parse_html
-from readerterm.models import Block, Document
-
-if TYPE_CHECKING:
-    from lxml.html import HtmlElement
+from readerterm.models import Document
 
 __all__ = ["FULL_STORY_WORDS", "decode_html", "extract_document", "is_full_story"]
 
@@ -65,7 +55,7 @@ def _extract(html: str | bytes, url: str | None) -> Document:
     titles = [norm(r.title) for r in related]
     labels = (meta.section, meta.byline)
     body = extract_body(root, url, meta.title, titles, labels)
-    blocks = _second_opinion(root, url, body, meta.title, titles, labels)
+    blocks = checked(root, url, body, meta.title, titles, labels)
     lead = meta.lead_image
     if lead is not None:
         for block in blocks:
@@ -74,32 +64,6 @@ def _extract(html: str | bytes, url: str | None) -> Document:
                 break
     return Document(title=meta.title, byline=meta.byline, section=meta.section,
                     lead_image=lead, blocks=tuple(blocks), related=tuple(related))
-
-
-# A body shorter than this may be the wrong block even where trafilatura's fast mode
-# agrees: its full mode (with its fallbacks) is asked too.
-SHORT_BODY_WORDS = 300
-
-
-def _second_opinion(root: HtmlElement, url: str | None, body: Body, title: str,
-                    titles: list[str], labels: tuple[str, ...]) -> list[Block]:
-    """Our blocks checked against trafilatura's reading of the page (see _ensemble)."""
-    blocks = body.blocks
-    for fast in (True, False):
-        if not fast and len(body_words(blocks).split()) >= SHORT_BODY_WORDS:
-            break
-        lines = second_opinion(root, url, fast=fast)
-        if not lines:
-            continue
-        theirs = clean_blocks([Block("paragraph", text=line) for line in lines],
-                              title, titles, labels)
-        if wrong_block(body_words(blocks), body_words(theirs), len(theirs)):
-            blocks = theirs
-        elif fast:
-            # trafilatura keeps the headline in its text; ours is never in the body.
-            blocks = combine(blocks, [b.text for b in theirs],
-                             [*body.rejected, norm(title)], link_texts(root), body.near)
-    return blocks
 
 
 def is_full_story(html_fragment: str, min_words: int = FULL_STORY_WORDS) -> bool:

@@ -9,13 +9,16 @@ boilerplate rules) and fails on other pages. Combining them beats either, as the
 published comparisons of extractors find, and as `benchmarks/extract_bench.py` measures on
 each development set:
 
-- when our body is empty, or shares almost no text with trafilatura's, or is a small part
-  of it, our pick was the wrong block: trafilatura's paragraphs are the body;
+- when our body is empty, or shares almost no text with trafilatura's prose, or is a
+  small part of it, our pick was the wrong block: trafilatura's paragraphs are the body;
 - otherwise our blocks stay, and each paragraph trafilatura found that we do not have is
-  put in at its place, unless our passes removed that text as furniture, it is a
-  caption, a related link's title or a furniture line.
+  put in at its place when it stands near our block and is no furniture our passes
+  removed, no caption or credit, no headline, no teaser made of links and no short label;
+- a body still under `SHORT_BODY_WORDS` is checked once more against trafilatura's full
+  mode (with its own fallbacks).
 
-Both are filtered by the same `clean_blocks` as our own blocks.
+Both sides are filtered by the same `clean_blocks`. docs/extraction.md (step 7) gives
+the thresholds and how they were checked.
 """
 
 from __future__ import annotations
@@ -28,13 +31,13 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
+from readerterm.extract._body import Body, clean_blocks, norm
 from readerterm.models import Block
 from readerterm.safety import clean_line
 
 # trafilatura logs its own decisions at WARNING on odd pages.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
-_WORD = re.compile(r"\w+")
 MIN_WORDS = 5  # fewer words than this is no article
 PROSE_WORDS_PER_LINE = 5  # fewer words per paragraph on average: a menu, not prose
 PARAGRAPH_MAX = 100_000  # characters of one paragraph (a whole article can be one)
@@ -63,10 +66,6 @@ def second_opinion(root: lxml.html.HtmlElement, url: str | None,
         return []
     return [line for line in (clean_line(raw, PARAGRAPH_MAX) for raw in text.splitlines())
             if line]
-
-
-def _norm(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower()))
 
 
 def _block_text(block: Block) -> str:
@@ -104,12 +103,12 @@ def wrong_block(ours: str, theirs: str, lines: int = 1) -> bool:
 
 def body_words(blocks: list[Block]) -> str:
     """The normalised text of the blocks that are not figures."""
-    return " ".join(_norm(_block_text(b)) for b in blocks if b.kind != "figure")
+    return " ".join(norm(_block_text(b)) for b in blocks if b.kind != "figure")
 
 
 def link_texts(root: lxml.html.HtmlElement) -> list[str]:
     """The normalised texts of the page's links, longest first."""
-    found = {_norm(a.text_content()) for a in root.iter("a")}
+    found = {norm(a.text_content()) for a in root.iter("a")}
     return sorted((t for t in found if len(t) >= 3), key=len, reverse=True)
 
 
@@ -153,32 +152,27 @@ def combine(blocks: list[Block], lines: list[str], rejected: list[str],
     as furniture, or a teaser made of one of the page's `links`. It goes after the last
     of our blocks that trafilatura put before it (before our first block when there is
     none)."""
-    texts = [_norm(_block_text(b)) if b.kind != "figure" else "" for b in blocks]
-    captions = " | ".join(_norm(f"{b.image.caption} {b.image.credit}") for b in blocks
+    texts = [norm(_block_text(b)) if b.kind != "figure" else "" for b in blocks]
+    captions = " | ".join(norm(f"{b.image.caption} {b.image.credit}") for b in blocks
                           if b.kind == "figure" and b.image)
     refused = " | ".join(rejected)
     inserts: dict[int, list[Block]] = {}
     position = -1  # index of the last of our blocks that trafilatura's order has reached
     for line in lines:
-        text = _norm(line)
+        text = norm(line)
         if not text:
             continue
-        found = next((i for i in range(max(0, position), len(texts))
-                      if texts[i] and (text in texts[i]
-                                                 or (len(texts[i]) > 30 and texts[i] in text))),
-                     None)
-        if found is None:
-            found = next((i for i, t in enumerate(texts) if t and text in t), None)
-            if found is not None:
-                continue  # ours, earlier on: trafilatura ordered it otherwise
+        found = _ours(text, texts, max(0, position))
         if found is not None:
             position = found
             continue
+        if any(t and text in t for t in texts):
+            continue  # ours, earlier on: trafilatura ordered it otherwise
         if (text not in near or text in captions or text in refused
                 or _odd_line(line, text) or _teaser(text, links)):
             continue
         inserts.setdefault(position, []).append(Block("paragraph", text=line))
-    theirs = " | ".join(_norm(line) for line in lines)
+    theirs = " | ".join(norm(line) for line in lines)
     out = list(inserts.get(-1, []))
     for i, block in enumerate(blocks):
         # A short line of ours that trafilatura does not have either is a label, a date
@@ -190,5 +184,41 @@ def combine(blocks: list[Block], lines: list[str], rejected: list[str],
     return out
 
 
+def _ours(text: str, texts: list[str], start: int) -> int | None:
+    """The first of our blocks from `start` on that holds `text` (or that `text` holds,
+    when trafilatura joined it with a neighbour), or None."""
+    return next((i for i in range(start, len(texts)) if texts[i] and (
+        text in texts[i] or (len(texts[i]) > 30 and texts[i] in text))), None)
+
+
 def _short(text: str) -> bool:
     return len(text.split()) < MIN_INSERTED_WORDS
+
+
+# A body shorter than this may be the wrong block even where trafilatura's fast mode
+# agrees: its full mode (with its fallbacks) is asked too.
+SHORT_BODY_WORDS = 300
+
+
+def checked(root: lxml.html.HtmlElement, url: str | None, body: Body, title: str,
+            related: list[str], labels: tuple[str, ...]) -> list[Block]:
+    """Our body's blocks checked against trafilatura's reading of the page: its
+    paragraphs when ours are the wrong block, ours with its missing paragraphs put in
+    otherwise. `title`, `related` (normalised related-link titles) and `labels` (section,
+    byline) filter its paragraphs as `clean_blocks` filtered ours."""
+    blocks = body.blocks
+    for fast in (True, False):
+        if not fast and len(body_words(blocks).split()) >= SHORT_BODY_WORDS:
+            break
+        lines = second_opinion(root, url, fast=fast)
+        if not lines:
+            continue
+        theirs = clean_blocks([Block("paragraph", text=line) for line in lines],
+                              title, related, labels)
+        if wrong_block(body_words(blocks), body_words(theirs), len(theirs)):
+            blocks = theirs
+        elif fast:
+            # trafilatura keeps the headline in its text; ours is never in the body.
+            blocks = combine(blocks, [b.text for b in theirs],
+                             [*body.rejected, norm(title)], link_texts(root), body.near)
+    return blocks
