@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from readerterm import paths  # noqa: E402
-from readerterm.feeds.bodies import entry_rows  # noqa: E402
+from readerterm.bodies import entry_rows  # noqa: E402
 from readerterm.feeds.parse import parse_feed  # noqa: E402
 from readerterm.html import html_to_text  # noqa: E402
 from readerterm.models import ParsedEntry, ParsedFeed  # noqa: E402

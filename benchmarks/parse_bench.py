@@ -45,7 +45,7 @@ import feedparser  # noqa: E402
 from feed_server import build_feed  # noqa: E402
 from lxml import etree  # noqa: E402
 
-from readerterm.feeds.bodies import parse_body  # noqa: E402
+from readerterm.bodies import parse_body  # noqa: E402
 from readerterm.feeds.parse import parse_feed  # noqa: E402
 from readerterm.html import clear_cache, html_digest  # noqa: E402
 from readerterm.html.tree import parse_fragment  # noqa: E402

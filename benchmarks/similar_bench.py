@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import same_story  # noqa: E402
 from readerterm import paths  # noqa: E402
+from readerterm.bodies import entry_rows  # noqa: E402
 from readerterm.config import Settings  # noqa: E402
-from readerterm.feeds.bodies import entry_rows  # noqa: E402
 from readerterm.feeds.parse import parse_feed  # noqa: E402
 from readerterm.library import Filters, Library  # noqa: E402
 from readerterm.store.cache import Store  # noqa: E402

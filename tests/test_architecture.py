@@ -152,9 +152,10 @@ def test_the_html_rules_import_only_models_and_safety() -> None:
     assert outside <= {"readerterm.models", "readerterm.safety"}
 
 
-def test_html_and_extract_never_import_store_library_or_tui() -> None:
+def test_feeds_html_and_extract_never_import_store_library_or_tui() -> None:
     graph = import_graph()
     bad = sorted((name, m) for name, deps in graph.items()
-                 if name.startswith(("readerterm.html", "readerterm.extract")) for m in deps
+                 if name.startswith(("readerterm.feeds", "readerterm.html",
+                                     "readerterm.extract")) for m in deps
                  if m.startswith(("readerterm.store", "readerterm.library", "readerterm.tui")))
     assert bad == []

@@ -25,9 +25,9 @@ from urllib.error import HTTPError
 import pytest
 
 from html_cases import load_feed_server
+from readerterm.bodies import digest_entry
 from readerterm.extract import is_full_story
 from readerterm.feeds import parse as parse_mod
-from readerterm.feeds.bodies import digest_entry
 from readerterm.feeds.entry import text_of
 from readerterm.feeds.fastparse import parse_fast
 from readerterm.feeds.parse import NotAFeed

@@ -10,7 +10,7 @@ from concurrent.futures import BrokenExecutor, Executor, ThreadPoolExecutor
 from contextlib import suppress
 from datetime import datetime
 
-from readerterm.feeds.bodies import Parsed, parse_body, warm
+from readerterm.bodies import Parsed, parse_body, warm
 
 __all__ = ["PARSER_NICENESS", "PROCESS_AFTER", "ParserPool"]
 
@@ -73,7 +73,7 @@ class ParserPool:
                 # many); the server imports what a parser needs once, each worker is
                 # its fork
                 context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["readerterm.feeds.bodies", "lxml.etree"])
+                context.set_forkserver_preload(["readerterm.bodies", "lxml.etree"])
                 self.pool = ProcessPoolExecutor(self.workers, mp_context=context,
                                                 initializer=os.nice,
                                                 initargs=(PARSER_NICENESS,))

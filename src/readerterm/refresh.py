@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from readerterm.bodies import Parsed
 from readerterm.config import Settings
 from readerterm.errors import FetchFailed
-from readerterm.feeds.bodies import Parsed
 from readerterm.models import Document
 from readerterm.net import Fetcher, FetchResult
 from readerterm.pages import fetch_document

@@ -1,6 +1,6 @@
 """A parsed entry as the cache stores it, made where the feed was parsed.
 
-A refresh parses feeds in other processes (feeds/bodies.py) and writes the cache in the
+A refresh parses feeds in other processes (bodies.py) and writes the cache in the
 process that also runs the event loop. Each entry crosses over as an `EntryRow`: the
 values of its `articles` row, its searchable text and whether it is the whole story, so
 the writing process only numbers and inserts them (and plain tuples of strings cross

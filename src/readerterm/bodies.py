@@ -2,10 +2,10 @@
 
 `parse_body` parses one body (`parse.parse_feed`: the lxml fast path, else feedparser)
 and, per entry, reads the searchable text and the full-story decision from one walk of
-its HTML (`_htmldigest`, which the fast parser already made), and makes the rows the
-cache stores (`store.rows`). It runs in the refresh's parser
-processes, so this module imports only what that needs: no httpx, no asyncio, no
-SQLite, no extractor.
+its HTML (`html.cached_digest`, which the fast parser already made), and makes the rows
+the cache stores (`store.rows`). It runs in the refresh's parser processes, so this
+module imports only what that needs: no httpx, no asyncio, no SQLite, no extractor. It
+sits above `feeds` and `store`, which never import each other.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def digest_entry(entry: ParsedEntry, min_words: int,
     """(searchable text, whether it is the whole story) of a feed entry, from one walk of
     its content or its summary, the longer.
 
-    The text is `htmlblocks.html_to_text`'s; the second is `extract.is_full_story`'s
+    The text is `html.html_to_text`'s; the second is `extract.is_full_story`'s
     decision (tests/test_fastparse.py checks both agree), read from the same walk so
     that a refresh neither walks each entry three times nor imports the extractor.
     """
