@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import unicodedata
 
-from readerterm.extract._body import extract_body, norm
+from readerterm.extract._body import extract_body
 from readerterm.extract._decode import decode_html, strip_xml_declaration
 from readerterm.extract._ensemble import checked
 from readerterm.extract._meta import page_url, read_meta
+from readerterm.extract._prepare import norm
 from readerterm.extract._related import find_related
 from readerterm.html import html_digest
 from readerterm.html.rules import FULL_STORY_WORDS

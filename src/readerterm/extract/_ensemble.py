@@ -31,7 +31,8 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
-from readerterm.extract._body import Body, clean_blocks, norm
+from readerterm.extract._body import Body, clean_blocks
+from readerterm.extract._prepare import norm
 from readerterm.models import Block
 from readerterm.safety import clean_line
 
