@@ -175,3 +175,17 @@ def test_credit_only_caption() -> None:
     assert _figures(doc) == [("https://harbour.example.org/img/boats.jpg", "",
                               "Ana Ruiz/Harbour News")]
     assert "Ana Ruiz" not in doc.body_text
+
+
+def test_pictures_named_like_buttons_stay() -> None:
+    # A file name says nothing about sharing or social networks; class, id and a
+    # one- or two-word alt do.
+    page = _page("<article>" + "".join(f"<p>{p}</p>" for p in STORY[:2])
+                 + "<figure><img src='/img/social-distancing.jpg' alt='A queue'>"
+                   "<figcaption>People queue two metres apart.</figcaption></figure>"
+                 + "<p><img class='share-button' src='/img/x.png' alt='Share'></p>"
+                 + "".join(f"<p>{p}</p>" for p in STORY[2:]) + "</article>")
+    doc = extract_document(page, url="https://harbour.example.org/q")
+    assert _figures(doc) == [("https://harbour.example.org/img/social-distancing.jpg",
+                              "People queue two metres apart.", "")]
+

@@ -63,12 +63,13 @@ _LAZY_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-
 _URLISH = re.compile(r"^(?:https?:)?/?/?[^\s{}\"'<>]+$")
 
 
-# An image that is a mark, not a picture of the story: by its class, id, file name or a
-# one- or two-word alt text ("avatar", "Twitter").
+# An image that is a mark, not a picture of the story, by its class, id or file name...
 _ICON = re.compile(r"(?:^|[\W_])(?:icons?|avatars?|logos?|sprites?|emoji|emoticons?|badges?|"
-                   r"spinner|loader|gravatar|pixel|spacer|share|social|twitter|facebook|"
-                   r"whatsapp|linkedin|pinterest|instagram|youtube|rss)(?:$|[\W_])",
-                   re.I)
+                   r"spinner|loader|gravatar|pixel|spacer)(?:$|[\W_])", re.I)
+# ...and by its class, id or a one- or two-word alt text ("Twitter", "share"), never by
+# its file name: "social-distancing.jpg" and "share-of-votes.png" are pictures.
+_SOCIAL = re.compile(r"(?:^|[\W_])(?:share|social|twitter|facebook|whatsapp|linkedin|"
+                     r"pinterest|instagram|youtube|rss)(?:$|[\W_])", re.I)
 ICON_PX = 64  # an image drawn this small or smaller is an icon
 
 
@@ -78,16 +79,17 @@ def _px(value: str | None) -> int | None:
 
 
 def is_icon(img: lxml.html.HtmlElement) -> bool:
-    """Whether an image is an icon, a logo, an avatar or a tracking pixel."""
+    """Whether an image is an icon, a logo, an avatar, a share button or a tracking
+    pixel."""
     sizes = [n for n in (_px(img.get("width")), _px(img.get("height"))) if n is not None]
     if sizes and max(sizes) <= ICON_PX:
         return True
     src = (img.get("src") or "").split("?")[0].rsplit("/", 2)[-2:]
     alt = img.get("alt") or ""
-    marks = f"{img.get('class') or ''} {img.get('id') or ''} {' '.join(src)}"
+    attrs = f"{img.get('class') or ''} {img.get('id') or ''}"
     if len(alt.split()) <= 2:
-        marks += f" {alt}"
-    return bool(_ICON.search(marks))
+        attrs += f" {alt}"
+    return bool(_ICON.search(f"{attrs} {' '.join(src)}") or _SOCIAL.search(attrs))
 
 
 def _fix_images(root: lxml.html.HtmlElement) -> None:
