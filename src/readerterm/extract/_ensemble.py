@@ -209,14 +209,15 @@ def checked(root: lxml.html.HtmlElement, url: str | None, body: Body, title: str
     byline) filter its paragraphs as `clean_blocks` filtered ours."""
     blocks = body.blocks
     for fast in (True, False):
-        if not fast and len(body_words(blocks).split()) >= SHORT_BODY_WORDS:
+        ours = body_words(blocks)
+        if not fast and len(ours.split()) >= SHORT_BODY_WORDS:
             break
         lines = second_opinion(root, url, fast=fast)
         if not lines:
             continue
         theirs = clean_blocks([Block("paragraph", text=line) for line in lines],
                               title, related, labels)
-        if wrong_block(body_words(blocks), body_words(theirs), len(theirs)):
+        if wrong_block(ours, body_words(theirs), len(theirs)):
             blocks = theirs
         elif fast:
             # trafilatura keeps the headline in its text; ours is never in the body.
