@@ -189,3 +189,18 @@ def test_pictures_named_like_buttons_stay() -> None:
     assert _figures(doc) == [("https://harbour.example.org/img/social-distancing.jpg",
                               "People queue two metres apart.", "")]
 
+
+
+def test_credit_lines_in_the_body_go_to_their_picture() -> None:
+    # A credit set as a paragraph under an image (no figure markup) is the picture's
+    # credit, not a line of the story; one with no picture above it is left out.
+    page = _page(f"<article><p>{STORY[0]}</p><img src='/quay.jpg' alt='The north quay'>"
+                 f"<p>Foto: Harbour Authority/Jan Berg</p><p>{STORY[1]}</p>"
+                 f"<p>{STORY[2]}</p><p>The reopened footpath along the quay. © Port Press | "
+                 f"Ana Ruiz</p><p>{STORY[3]}</p></article>")
+    doc = extract_document(page, url="https://example.com/quay")
+    _has_story(doc)
+    assert "Harbour Authority" not in doc.body_text
+    assert "Port Press" not in doc.body_text
+    figures = [b.image for b in doc.blocks if b.kind == "figure" and b.image]
+    assert [f.credit for f in figures] == ["Harbour Authority/Jan Berg"]

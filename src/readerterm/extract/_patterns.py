@@ -82,3 +82,22 @@ DONATION_WORDS = re.compile(
     r"funded\s+by|patreon|paypal|become\s+a\s+(?:member|patron|supporter)|chip\s+in)\b",
     re.I,
 )
+
+# A picture's credit or source line standing alone ("Foto: MDR/Bernd Cramer",
+# "© dpa | Kay Nietfeld", "Crédit photo : KB"), in the languages of the development sets.
+CREDIT_START = re.compile(
+    r"^\W*(?:(?:photos?|fotos?|photograph|bild|image|picture|abbildung|illustration|grafik|"
+    r"titelbild|beitragsbild|credits?(?:\s+photos?)?|crédits?(?:\s+photos?)?|quelle|source|"
+    r"fuente|copyright)\s*(?::|by\b|von\b)|©|\(c\)\s)",
+    re.I,
+)
+# A caption that ends in its credit: "Marco Odermatt, Ski-Star. © AFP / MARCO BERTORELLO".
+CREDIT_END = re.compile(r"(?:^|\s|\|)©\s*(?:\S+\s*){1,8}$")
+# Picture agencies, wherever they stand in a short line.
+AGENCY = re.compile(
+    r"\b(?:getty\s*images|shutterstock|istock\w*|unsplash|picture[\s-]alliance|"
+    r"imago|dpa|afp|reuters|associated\s+press|ap\s+photo)\b",
+    re.I,
+)
+CREDIT_WORDS = 12  # a credit line alone is short
+CAPTION_WORDS = 40  # a caption ending in a credit is short too
