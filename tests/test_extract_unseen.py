@@ -204,3 +204,17 @@ def test_credit_lines_in_the_body_go_to_their_picture() -> None:
     assert "Port Press" not in doc.body_text
     figures = [b.image for b in doc.blocks if b.kind == "figure" and b.image]
     assert [f.credit for f in figures] == ["Harbour Authority/Jan Berg"]
+
+
+def test_promotion_lines_inside_the_article_are_left_out() -> None:
+    promos = [
+        "This post contains affiliate links; we may receive a commission when you buy.",
+        "Get the latest news straight to your phone with the Harbour Times app.",
+        "¿Ya sabías que tenemos canal de Telegram? Únete desde tu celular.",
+        "Mit unserem Newsletter bleiben Sie informiert",
+    ]
+    body = "".join(f"<p>{s}</p><p>{promo}</p>" for s, promo in zip(STORY, promos, strict=True))
+    doc = extract_document(_page(f"<article>{body}</article>"))
+    _has_story(doc)
+    for promo in promos:
+        assert promo[:30] not in doc.body_text

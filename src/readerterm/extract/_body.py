@@ -24,6 +24,7 @@ from readerterm.extract._patterns import (
     CREDIT_WORDS,
     DONATION_WORDS,
     FURNITURE_TEXT,
+    PROMO_TEXT,
     RELATED_HEADING,
 )
 from readerterm.extract._prepare import (
@@ -116,7 +117,7 @@ def _readable(work: lxml.html.HtmlElement, url: str | None) -> lxml.html.HtmlEle
 
 
 def _furniture_block(text: str) -> bool:
-    if len(text) < 300 and FURNITURE_TEXT.match(text):
+    if len(text) < 300 and (FURNITURE_TEXT.match(text) or PROMO_TEXT.search(text)):
         return True
     return len(text) < 500 and len(DONATION_WORDS.findall(text)) >= 1 and (
         "!" in text or len(DONATION_WORDS.findall(text)) >= 2)

@@ -101,3 +101,20 @@ AGENCY = re.compile(
 )
 CREDIT_WORDS = 12  # a credit line alone is short
 CAPTION_WORDS = 40  # a caption ending in a credit is short too
+
+# A short line of the body that sells something around the story, anywhere in the line:
+# affiliate and advertising disclosures, "get our app", "our Telegram channel",
+# "subscribe to our newsletter", in the languages of the development sets.
+PROMO_TEXT = re.compile(
+    r"\baffiliate[\s-]*links?\b|"
+    r"\bwe\s+may\s+(?:receive|earn|get)\b.{0,60}\b(?:compensation|commission)\b|"
+    r"\bcontains?\s+references\s+to\s+products\b|\badvertisers?\s+do\s+not\s+influence\b|"
+    r"\benthält\s+(?:werbung|affiliate)|\bcontains\s+(?:advertising|sponsored)\b|"
+    r"\bapps?\s+(?:for|on)\s+(?:ios|android|iphone)\b|\bstraight\s+to\s+your\s+phone\b|"
+    r"\b(?:canal|channel|kanal)\s+(?:de\s+)?(?:youtube|telegram|whatsapp)\b|"
+    r"\bnewsletter\b.{0,120}\b(?:erhalten|bleiben|abonn\w*|subscri\w*|suscri\w*|"
+    r"sign\s+up|inscri\w*|anmeld\w*)|"
+    r"\b(?:mit\s+unserem|to\s+our|a\s+nuestra|unseren|à\s+notre)\s+newsletter\b|"
+    r"^\W*subscribe\s+now\b",
+    re.I | re.S,
+)
