@@ -218,3 +218,13 @@ def test_promotion_lines_inside_the_article_are_left_out() -> None:
     _has_story(doc)
     for promo in promos:
         assert promo[:30] not in doc.body_text
+
+
+def test_read_also_lines_in_other_languages_are_left_out() -> None:
+    teasers = ["Czytaj też: Nowe nabrzeże w porcie", "Lesen Sie auch: Der Hafen im Winter",
+               "PUEDES VER: ¿Qué pasó con el muelle?", "Das könnte Sie auch interessieren"]
+    body = "".join(f"<p>{s}</p><p>{t}</p>" for s, t in zip(STORY, teasers, strict=True))
+    doc = extract_document(_page(f"<article>{body}</article>"))
+    _has_story(doc)
+    for teaser in teasers:
+        assert teaser not in doc.body_text
