@@ -228,3 +228,13 @@ def test_read_also_lines_in_other_languages_are_left_out() -> None:
     _has_story(doc)
     for teaser in teasers:
         assert teaser not in doc.body_text
+
+
+def test_comment_prompts_in_german_are_left_out() -> None:
+    prompts = ["Keine Kommentare", "Kommentieren",
+               "Sie müssen sich einloggen, um sich an einer Diskussion beteiligen zu können."]
+    body = "".join(f"<p>{s}</p><p>{t}</p>" for s, t in zip(STORY, prompts, strict=False))
+    doc = extract_document(_page(f"<article>{body}<p>{STORY[3]}</p></article>"))
+    _has_story(doc)
+    for prompt in prompts:
+        assert prompt not in doc.body_text

@@ -67,6 +67,10 @@ FURNITURE_TEXT = re.compile(
     r".{0,80}\bnewsletter\b.{0,80}(?:sign\s+up|subscribe)\b.{0,60}$|"
     r"leave\s+a\s+(?:comment|reply)\W*$|"
     r"\d*\s*comments?\W*$|(?:post\s+a\s+|add\s+a\s+|view\s+)?comments?\W*$|"
+    r"(?:keine\s+|\d+\s+)?kommentare\b(?:\W.{0,80})?$|kommentieren\W*$|"
+    r"kommentar\s+schreiben\W*$|"
+    r".{0,60}\b(?:einloggen|eingeloggt|log\s+in|logged\s+in)\b.{0,60}"
+    r"\b(?:kommentar\w*|diskussion|comment\w*)\b.{0,60}$|"
     r"(?:read|see)\s+(?:more|also|next)\s*:.{0,200}$|"
     r"(?:related|also\s+read|more)\s*:.{0,200}$|"
     # "read also" in the other languages of the development sets' pages
