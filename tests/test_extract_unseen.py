@@ -238,3 +238,14 @@ def test_comment_prompts_in_german_are_left_out() -> None:
     _has_story(doc)
     for prompt in prompts:
         assert prompt not in doc.body_text
+
+
+def test_utf8_page_with_one_broken_byte_stays_utf8() -> None:
+    # A truncated character pasted into a UTF-8 page made every "ą" and "ę" read as
+    # Windows-1252 ("Ä…", "Ä™").
+    polish = "Sprzeciwiają się atakom na fundację, które są bezpodstawne i groźne. " * 4
+    page = _page(f"<article><p>{polish}</p>{_paragraphs()}</article>").encode()
+    broken = page.replace(b"</article>", b"\xc3</article>")
+    doc = extract_document(broken)
+    assert "Sprzeciwiają się" in doc.body_text
+    _has_story(doc)
