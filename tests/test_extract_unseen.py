@@ -10,6 +10,8 @@ whose <meta> names a charset its bytes are not in.
 from __future__ import annotations
 
 from readerterm.extract import extract_document
+from readerterm.extract._ensemble import wrong_block
+from readerterm.extract._prepare import norm
 from readerterm.models import Document
 
 STORY = [
@@ -249,3 +251,12 @@ def test_utf8_page_with_one_broken_byte_stays_utf8() -> None:
     doc = extract_document(broken)
     assert "Sprzeciwiają się" in doc.body_text
     _has_story(doc)
+
+
+def test_a_little_of_the_story_beside_a_login_box_is_the_wrong_block() -> None:
+    story = norm(" ".join(STORY))
+    box = "your password must be at least eight characters long and hold a digit"
+    ours = f"{box} {' '.join(story.split()[:30])}"
+    assert wrong_block(ours, story * 2)
+    # Ours, and much of it in theirs: ours stays.
+    assert not wrong_block(story, f"{story} {box}")

@@ -85,8 +85,9 @@ def wrong_block(ours: str, theirs: str, lines: int = 1) -> bool:
     (normalised text of `lines` paragraphs).
 
     Empty; sharing almost no text with theirs when theirs is prose; or a small part of
-    theirs (most of ours in theirs, little of theirs in ours, and theirs more than half
-    again as long)."""
+    theirs: little of theirs in ours, and most of ours in theirs with theirs more than
+    half again as long, or more than half of ours in theirs with theirs three times as
+    long (a login box or a teaser of the article beside a little of it)."""
     mine, other = ours.split(), theirs.split()
     if len(other) < MIN_WORDS:
         return False
@@ -99,7 +100,10 @@ def wrong_block(ours: str, theirs: str, lines: int = 1) -> bool:
         # Two different blocks: theirs when it is prose (a menu read as text is lines
         # of one or two words) and not short.
         return len(other) >= 30 and len(other) >= PROSE_WORDS_PER_LINE * lines
-    return in_theirs > 0.8 and in_ours < 0.5 and len(other) > 1.5 * len(mine)
+    if in_ours >= 0.5:
+        return False
+    return ((in_theirs > 0.8 and len(other) > 1.5 * len(mine))
+            or (in_theirs > 0.6 and len(other) > 3 * len(mine)))
 
 
 def body_words(blocks: list[Block]) -> str:
