@@ -24,12 +24,11 @@ from typing import TYPE_CHECKING
 
 from readerterm import paths as paths_mod
 from readerterm.config import (
-    DEFAULT_SECTIONS,
+    SAMPLE_SECTIONS,
     Section,
     Settings,
     load_sections,
     load_settings,
-    save_sections,
     write_default_settings,
 )
 from readerterm.errors import BadInput, FetchFailed
@@ -73,9 +72,9 @@ class Library:
         sections = load_sections(paths.config_dir / "feeds.toml")
         paths.ensure()
         write_default_settings(paths.config_file)
-        if sections is None:
-            sections = list(DEFAULT_SECTIONS)
-            save_sections(paths.config_dir / "feeds.toml", sections)
+        # No subscriptions until the user asks for some: the reader offers a sample set
+        # on a first start (tui/screens/first_run.py); `add` and `import` add only theirs.
+        sections = sections or []
         library = cls(paths, settings, Store(paths.database))
         library.subs.sync(sections)
         return library
@@ -224,6 +223,12 @@ class Library:
         """
         async with fetcher_for(self.settings) as fetcher:
             return await self.subs.add(fetcher, url, section, title)
+
+    def add_sample_set(self) -> int:
+        """Subscribe to the sample set of public news feeds (the first-run screen's
+        offer); returns how many were added (those already subscribed are left)."""
+        return self.subs.add_many([(s.name, f.url, f.title)
+                                   for s in SAMPLE_SECTIONS for f in s.feeds])
 
     def remove_feed(self, url: str) -> None:
         self.subs.remove(url)

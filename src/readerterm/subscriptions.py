@@ -30,6 +30,10 @@ DEFAULT_SECTION = "Uncategorized"
 
 Change = Callable[[list[Section]], list[Section]]
 
+_REFUSED = frozenset({400, 404, 405, 406, 410, 414, 415, 422, 451})
+"""Statuses that say the URL has no feed (not a passing trouble: 401/403 may be a feed
+behind a login, 408/429/5xx may answer later): `add` refuses them."""
+
 
 class Subscriptions:
     """feeds.toml at `path`, with the cache's feeds table made to match on every edit."""
@@ -68,15 +72,21 @@ class Subscriptions:
                   title: str | None = None) -> tuple[str, str]:
         """Subscribe to `url` (a feed, or a page whose feed is found by autodiscovery).
 
-        Returns (feed URL, message). Raises BadInput for a non-http(s) URL or a page
-        without a feed; when the network is down the URL is added as given.
+        Returns (feed URL, message). Raises BadInput, adding nothing, for a non-http(s)
+        URL and for one that answers but is not a feed: a page naming no feed, an empty
+        body, a status that says there is nothing there (404, 410, ...). When it cannot be
+        reached (offline, a server error) the URL is added as given, with a warning.
         """
         checked = safe_url(url)
         if checked is None:
             raise BadInput(f"not an http(s) URL: {url!r}")
         feed_url, message = checked, "added"
         result = await fetcher.fetch(checked)
-        if result.ok and result.body:
+        if not result.ok and result.status in _REFUSED:
+            raise BadInput(f"{checked} answers HTTP {result.status}: not a feed; nothing added")
+        if result.ok and not result.body.strip():
+            raise BadInput(f"{checked} answers with an empty body: not a feed; nothing added")
+        if result.ok:
             try:
                 await asyncio.to_thread(parse_feed, result.body, result.headers, checked)
             except NotAFeed:
@@ -84,9 +94,10 @@ class Subscriptions:
 
                 found = discover_feeds(result.body, result.final_url)
                 if not found:
-                    raise BadInput(f"{checked} is not a feed and names no feed") from None
+                    raise BadInput(f"{checked} is not a feed and names no feed; nothing added"
+                                   ) from None
                 feed_url, message = found[0], f"added {found[0]} (found on {checked})"
-        elif not result.ok:
+        else:
             message = f"added without checking ({result.error})"
         name = clean_line(section or "") or DEFAULT_SECTION
         entry = FeedEntry(feed_url, clean_line(title or ""))
@@ -115,10 +126,21 @@ class Subscriptions:
         self.edit(change)
 
     def import_data(self, data: bytes) -> tuple[int, list[str]]:
-        """Add the feeds of an OPML or newsboat urls file; returns (added, skipped)."""
+        """Add the feeds of an OPML or newsboat urls file; returns (added, skipped).
+        Raises BadInput, changing nothing, for data that is neither."""
         from readerterm.feeds.opml import parse_subscriptions
 
-        found, skipped = parse_subscriptions(data)
+        try:
+            found, skipped = parse_subscriptions(data)
+        except ValueError as exc:
+            raise BadInput(str(exc)) from None
+        return self.add_many(found), skipped
+
+    def add_many(self, found: list[tuple[str, str, str]], skipped: list[str] | None = None
+                 ) -> int:
+        """Add (section, url, title) subscriptions, unchecked, leaving those already there
+        (each noted in `skipped`); returns how many were added."""
+        skipped = skipped if skipped is not None else []
         added = 0
 
         def change(sections: list[Section]) -> list[Section]:
@@ -142,7 +164,7 @@ class Subscriptions:
             return sections
 
         self.edit(change)
-        return added, skipped
+        return added
 
     def export_opml(self) -> str:
         """Every subscription as OPML 2.0, sections as folders."""

@@ -131,7 +131,11 @@ class Store(Database):
         return True
 
     def feed_error(self, feed_id: int, message: str, status: int | None, now: datetime,
-                   *, dead: bool = False, retry_after: datetime | None = None) -> None:
+                   *, dead: bool = False, retry_after: datetime | None = None,
+                   validators: tuple[str | None, str | None] | None = None) -> None:
+        """Record a failed fetch. `validators` (ETag, Last-Modified) are those of a body
+        that came but was not a feed: kept, so the next refresh asks for it only if it
+        changed (a 304 then keeps this error, see `feed_not_modified`)."""
         with self.write() as conn:
             conn.execute(
                 "UPDATE feeds SET status = ?, error = ?, error_status = ?, error_at = ?, "
@@ -139,12 +143,22 @@ class Store(Database):
                 ("dead" if dead else "error", message[:500], status, iso(now), iso(now),
                  iso(retry_after) if retry_after else None, feed_id),
             )
+            if validators is not None:
+                conn.execute("UPDATE feeds SET etag = ?, last_modified = ? WHERE id = ?",
+                             (*validators, feed_id))
 
-    def feed_not_modified(self, feed_id: int, now: datetime) -> None:
+    def feed_not_modified(self, feed_id: int, now: datetime) -> str | None:
+        """A 304: the body is the one last seen. When that body was not a feed (an error
+        with a 2xx status) the error stays and is returned; otherwise any error (offline,
+        HTTP 500) is gone."""
         with self.write() as conn:
             conn.execute(
                 "UPDATE feeds SET status = 'ok', error = NULL, error_status = NULL, "
-                "last_fetched = ?, retry_after = NULL WHERE id = ?", (iso(now), feed_id))
+                "retry_after = NULL WHERE id = ? "
+                "AND NOT (status = 'error' AND error_status BETWEEN 200 AND 299)", (feed_id,))
+            conn.execute("UPDATE feeds SET last_fetched = ? WHERE id = ?", (iso(now), feed_id))
+            row = conn.execute("SELECT error FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+        return str(row[0]) if row and row[0] is not None else None
 
     # -- articles ----------------------------------------------------------------------
     def store_feed(self, feed_id: int, entries: Sequence[EntryRow], *, title: str,

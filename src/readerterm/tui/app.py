@@ -88,6 +88,10 @@ class ReaderApp(NavigationActions, MarkActions, RefreshActions):
         theme = load_state(self.lib.paths.data_dir).get("theme") or self.lib.settings.ui.theme
         if theme in self.available_themes:
             self.theme = theme
+        elif theme == self.lib.settings.ui.theme:
+            self.notify(f"config.toml: [ui] theme {theme!r} is not a theme; for example: "
+                        'theme = "textual-dark" (ctrl+p, "theme" lists them)',
+                        severity="warning", markup=False)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         mapping, warnings = keymap(self.lib.settings.ui.keys)
         self.set_keymap(mapping)
