@@ -86,8 +86,9 @@ def test_add_of_a_url_that_answers_but_is_no_feed_is_refused(
 def test_add_of_an_unreachable_url_is_added_with_a_warning(
         home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"http://127.0.0.1:{closed_port()}/feed.xml"
-    code, out, _ = run(capsys, "add", url)
-    assert code == 0 and "without checking" in out
+    code, out, err = run(capsys, "add", url)
+    assert code == 0 and out == f"added: {url}\n"
+    assert err.startswith(f"readerterm: warning: {url}: not checked: ")
     assert [f["url"] for f in feeds(capsys)] == [url]
 
 
@@ -233,3 +234,109 @@ def test_the_written_configs_key_examples_are_valid_ids(tmp_path: Path) -> None:
     path.write_text("[ui.keys]\n" + "\n".join(examples) + "\n")
     mapping, warnings = keymap(load_settings(path).ui.keys)
     assert warnings == [] and "refresh-all" in mapping
+
+
+# -- 7. the command line: --json everywhere, help, broken pipes, plurals ----------------
+
+
+def one_json(capsys: pytest.CaptureFixture[str], *args: str) -> Any:
+    code, out, err = run(capsys, *args, "--json")
+    assert code == 0, err
+    assert out.count("\n") == 1
+    return json.loads(out)
+
+
+def test_every_editing_command_speaks_json(
+        home: Path, server: FeedServer, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    good = server.serve("/good.xml", rss("Good", [("a", "Alpha", "x"), ("b", "Beta", "y")]))
+    bad = server.serve("/bad.xml", rss("Bad", [("c", "Gamma", "z")]))
+    page = server.serve("/page", '<html><head><link rel="alternate" '
+                        'type="application/rss+xml" href="/good.xml"></head></html>',
+                        content_type="text/html")
+    assert one_json(capsys, "add", page, "--section", "S") == {
+        "url": good, "section": "S", "title": "", "found_on": page, "warning": None}
+    added = one_json(capsys, "add", bad)
+    assert added["url"] == bad and added["section"] == "Uncategorized"
+    urls = tmp_path / "urls"
+    urls.write_text("https://c.example/feed.xml\nexec:evil.sh\n")
+    imported = one_json(capsys, "import", str(urls))
+    assert imported["imported"] == 1 and len(imported["skipped"]) == 1
+    exported = one_json(capsys, "export")
+    assert exported[0] == {"section": "S", "feeds": [{"url": good, "title": ""}]}
+    server.serve("/bad.xml", "oops", status=500, content_type="text/plain")
+    report = one_json(capsys, "refresh", "--no-fulltext")
+    assert report["updated"] == 1 and report["new_articles"] == 2
+    failed = {f["url"]: f["error"] for f in report["failed"]}
+    assert set(failed) == {bad, "https://c.example/feed.xml"} and "500" in failed[bad]
+    first = json.loads(run(capsys, "articles", "--json")[1])[0]
+    assert one_json(capsys, "mark", str(first["id"]), "--star") == {
+        "id": first["id"], "read": False, "starred": True}
+    assert one_json(capsys, "remove", good) == {"removed": good, "articles": 2}
+
+
+def _commands() -> dict[str, Any]:
+    from readerterm.cli import _parser
+
+    parser = _parser()
+    subs = next(a for a in parser._actions if a.dest == "command")
+    return dict(subs.choices)  # type: ignore[arg-type]
+
+
+def test_help_says_what_each_command_and_option_does() -> None:
+    for name, sub in _commands().items():
+        text = sub.format_help()
+        assert sub.description and len(sub.description) > 30, name
+        assert "example:\n  readerterm " + name in text, name
+        assert "READERTERM_HOME" in text, name
+        for action in sub._actions:
+            assert action.help, (name, action.dest)
+
+
+def test_the_readmes_command_line_matches_the_commands_option_for_option() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Command line", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    documented: dict[str, set[str]] = {}
+    command = ""
+    for line in section.splitlines():
+        words = line.split("#", 1)[0].replace("|", " ").split()
+        if words[:1] == ["readerterm"]:
+            command = words[1]
+        if command:
+            documented.setdefault(command, set()).update(
+                w.strip("[]") for w in words if w.strip("[]").startswith("--"))
+    actual = {name: {o for a in sub._actions for o in a.option_strings
+                     if o.startswith("--") and o != "--help"}
+              for name, sub in _commands().items()}
+    assert documented == actual
+
+
+def test_extract_into_a_pipe_closed_early_ends_quietly(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><article><h1>T</h1>" + "<p>A line of the story.</p>" * 400
+                    + "</article></body></html>")
+    proc = subprocess.Popen([sys.executable, "-m", "readerterm", "extract",
+                             *[str(page)] * 40], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # as `| head -1` does
+    err = proc.stderr.read()
+    assert proc.wait() == 0
+    assert err == b""
+
+
+def test_counts_read_in_the_singular_and_the_plural(
+        home: Path, server: FeedServer, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    url = server.serve("/one.xml", rss("One", [("a", "A", "x")]))
+    assert run(capsys, "add", url)[0] == 0
+    code, out, _ = run(capsys, "refresh", "--no-fulltext")
+    assert code == 0 and out.startswith("refreshed: 1 feed, ") and "1 new article" in out
+    assert "1 new articles" not in out
+    urls = tmp_path / "urls"
+    urls.write_text("https://a.example/1.xml\nhttps://a.example/2.xml\n")
+    assert run(capsys, "import", str(urls))[1].startswith("imported 2 feeds, ")

@@ -40,12 +40,12 @@ from readerterm.related import Similar, SimilarFinder
 from readerterm.safety import now_utc, safe_url
 from readerterm.store.cache import Filters, SearchError, Store
 from readerterm.store.rows import iso
-from readerterm.subscriptions import OPENED_FEED, OPENED_TITLE, Subscriptions
+from readerterm.subscriptions import OPENED_FEED, OPENED_TITLE, Added, Subscriptions
 
 if TYPE_CHECKING:
     from readerterm.search import SearchHit
 
-__all__ = ["ArticleView", "BadInput", "FetchFailed", "Filters", "Library", "Progress",
+__all__ = ["Added", "ArticleView", "BadInput", "FetchFailed", "Filters", "Library", "Progress",
            "RefreshReport", "SearchError", "Similar", "fetch_document", "parse_date_arg",
            "read_document"]
 
@@ -215,11 +215,12 @@ class Library:
         return self.subs.sections()
 
     async def add_feed(self, url: str, section: str | None = None,
-                       title: str | None = None) -> tuple[str, str]:
+                       title: str | None = None) -> Added:
         """Subscribe to `url` (a feed, or a page whose feed is found by autodiscovery).
 
-        Returns (feed URL, message). Raises BadInput for a non-http(s) URL or a page
-        without a feed; when the network is down the URL is added as given.
+        Returns what was added. Raises BadInput, adding nothing, for a non-http(s) URL
+        or one that answers but is not a feed; when it cannot be reached the URL is
+        added as given, with a warning (see `Subscriptions.add`).
         """
         async with fetcher_for(self.settings) as fetcher:
             return await self.subs.add(fetcher, url, section, title)
