@@ -86,6 +86,11 @@ class Library:
     def feeds_file(self) -> Path:
         return self.subs.path
 
+    @property
+    def first_start(self) -> bool:
+        """No subscriptions were ever made here (no feeds.toml yet)."""
+        return not self.subs.path.exists()
+
     # -- reading the cache -------------------------------------------------------------
     def feeds(self) -> list[FeedRow]:
         """Subscribed feeds in order, with counts and errors."""
