@@ -205,6 +205,25 @@ def test_month_names_in_common_languages(raw: str, expected: datetime | None) ->
     assert read_foreign_date(raw) == expected
 
 
+def test_an_entry_without_a_date_is_listed_by_arrival_never_as_new(
+        home: Path, server: FeedServer, capsys: pytest.CaptureFixture[str]) -> None:
+    body = ('<?xml version="1.0"?><rss version="2.0"><channel><title>D</title>'
+            "<link>http://example.org/</link>"
+            "<item><guid>dated</guid><title>Dated</title><link>http://example.org/d</link>"
+            "<pubDate>Seg, 24 Set 2018 19:42:40 -0300</pubDate></item>"
+            "<item><guid>undated</guid><title>Undated</title>"
+            "<link>http://example.org/u</link><pubDate>someday</pubDate></item>"
+            "</channel></rss>")
+    url = server.serve("/dates.xml", body)
+    assert run(capsys, "add", url)[0] == 0
+    assert run(capsys, "refresh", "--no-fulltext")[0] == 0
+    code, out, _ = run(capsys, "articles")
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 2
+    assert "Undated" in lines[0] and " ?  " in lines[0]  # arrived last: first, no date
+    assert "Dated" in lines[1] and "2018-09-24" in lines[1]
+
+
 # -- 6. config messages ------------------------------------------------------------------
 
 

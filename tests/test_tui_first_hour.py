@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -216,3 +217,35 @@ def test_q_during_a_refresh_quits_and_leaves_a_sound_cache(
               re.findall(r"objects in each generation: ([\d ]+)", stats.read_text())]
     assert traced, "Python's collections at exit were reported"
     assert max(traced) < 20_000, traced
+
+
+# -- an unknown theme in config.toml is reported -----------------------------------------
+
+
+async def test_an_unknown_theme_in_the_config_is_reported(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (home / "config").mkdir(parents=True)
+    (home / "config/config.toml").write_text('[ui]\ntheme = "solarised-nope"\n')
+    lib = fresh_library(home)
+    try:
+        app = ReaderApp(lib, clock=lambda: NOW)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            messages = [str(n.message) for n in app._notifications]
+            assert any("'solarised-nope' is not a theme" in m and "theme = " in m
+                       for m in messages), messages
+            assert app.theme == "textual-dark"
+    finally:
+        lib.close()
+
+
+async def test_a_list_row_without_a_date_shows_no_age(world: World) -> None:
+    lib, _ = world
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        row = app.articles.current
+        assert row is not None and row.date_known
+        undated = replace(row, published=NOW.strftime("%Y-%m-%dT%H:%M:%SZ"), date_known=False)
+        assert app.articles._row_text(undated, 80).plain.rstrip().endswith("?")
+        assert not app.articles._row_text(row, 80).plain.rstrip().endswith("?")

@@ -128,7 +128,7 @@ def _article_lines(rows: list[ArticleRow], snippets: bool = False) -> None:
     width = shutil.get_terminal_size((100, 24)).columns
     for row in rows:
         flags = ("N" if not row.read else " ") + ("*" if row.starred else " ")
-        head = f"{row.id:>7} {flags} {row.published[:10]}  "
+        head = f"{row.id:>7} {flags} {row.published[:10] if row.date_known else '?':<10}  "
         room = max(20, width - len(head) - 2)
         title = clean_line(row.title, limit=room)
         print(f"{head}{title}  ({clean_line(row.feed, limit=40)})")

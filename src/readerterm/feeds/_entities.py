@@ -12,10 +12,12 @@ import html
 import re
 from html.entities import html5
 
-__all__ = ["undouble_html", "undouble_text"]
+__all__ = ["tagless_html", "undouble_html", "undouble_text"]
 
 _KEPT = frozenset({"lt", "gt"})
 _LEFT_IN_HTML = re.compile(r"&amp;(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_BLANK_LINE = re.compile(r"\n\s*\n")
 _LEFT_IN_TEXT = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
@@ -37,3 +39,12 @@ def undouble_text(text: str) -> str:
         return text
     return _LEFT_IN_TEXT.sub(
         lambda m: html.unescape(m.group(0)) if _known(m.group(1)) else m.group(0), text)
+
+
+def tagless_html(fragment: str) -> str:
+    """A feed's HTML with no tag but with entities ("you&#039;ll"), as paragraphs that
+    say it is HTML: the HTML walk reads a fragment without tags as plain text, which
+    would show its entities raw. Other fragments are returned as they are."""
+    if "<" in fragment or not _ENTITY.search(fragment):
+        return fragment
+    return "".join(f"<p>{part}</p>" for part in _BLANK_LINE.split(fragment) if part.strip())

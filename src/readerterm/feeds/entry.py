@@ -32,7 +32,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from readerterm.feeds._entities import undouble_html, undouble_text
+from readerterm.feeds._entities import tagless_html, undouble_html, undouble_text
 from readerterm.feeds.media import ImageRef, Media, to_int, unique
 from readerterm.html import cached_digest
 from readerterm.models import Enclosure, Image, ParsedEntry, ParsedFeed, RelatedLink
@@ -100,10 +100,11 @@ class RawEntry:
 
 def clean_html(value: Any) -> str:
     """HTML from a feed, control characters removed and size capped (not sanitised
-    here), entities escaped twice escaped once (`_entities`)."""
+    here), entities escaped twice escaped once, a fragment of text with entities made
+    paragraphs (`_entities`)."""
     if not isinstance(value, str) or not value:
         return ""
-    return undouble_html(strip_controls(value[:TEXT_MAX]))
+    return tagless_html(undouble_html(strip_controls(value[:TEXT_MAX])))
 
 
 def text_of(html_text: str, base: str | None = None) -> str:

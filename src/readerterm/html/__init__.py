@@ -13,7 +13,6 @@ the body text; all text goes through `safety`.
 from __future__ import annotations
 
 import re
-from html import unescape
 from typing import Any
 
 from readerterm.html.rules import PARAGRAPH_MAX, is_full_story_text
@@ -30,11 +29,9 @@ _BLANK_LINE = re.compile(r"\n\s*\n")
 def _walk(html: str, base_url: str | None) -> Walk:
     walk = Walk(base_url)
     if "<" not in html:
-        # No tags: paragraphs are separated by blank lines; entities are still HTML's
-        # (a feed's "you&#039;ll" reads "you'll"), decoded once as a parse would.
-        text = unescape(html) if "&" in html else html
-        walk.out = [("paragraph", part_text, 0) for part_text in (
-            line(part, PARAGRAPH_MAX) for part in _BLANK_LINE.split(text)) if part_text]
+        # Plain text: paragraphs are separated by blank lines.
+        walk.out = [("paragraph", text, 0) for text in (
+            line(part, PARAGRAPH_MAX) for part in _BLANK_LINE.split(html)) if text]
         return walk
     root = parse_fragment(html)
     if root is None:

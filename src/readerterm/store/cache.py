@@ -41,8 +41,10 @@ class StoredFeed:
     fulltext: bool
 
 
+# The last column says whether the date is the feed's: a dateless entry is stored with
+# the time it was first seen (so it sorts by arrival), and that is no date to show.
 _ARTICLE_COLUMNS = """a.id, a.feed_id, a.title, COALESCE(NULLIF(f.title, ''), f.url), f.section,
-    a.published, a.url, a.read, a.starred"""
+    a.published, a.url, a.read, a.starred, a.published <> a.first_seen"""
 
 
 _ROWS_PER_INSERT = 60  # 60 rows x 16 columns stays under SQLite's oldest limit of 999 values
@@ -62,7 +64,7 @@ def _insert_many(conn: sqlite3.Connection, table: str, columns: Sequence[str],
 def _article_row(row: Sequence[Any], snippet: str = "") -> ArticleRow:
     return ArticleRow(id=row[0], feed_id=row[1], title=row[2], feed=row[3], section=row[4],
                       published=row[5], url=row[6], read=bool(row[7]), starred=bool(row[8]),
-                      snippet=snippet)
+                      snippet=snippet, date_known=bool(row[9]))
 
 
 class Store(Database):
@@ -385,4 +387,4 @@ class Store(Database):
             raise SearchError(
                 f"cannot read the search {query!r}: {message.removeprefix('fts5: ')} "
                 '(use words, "a phrase", prefix*, AND, OR, NOT)') from exc
-        return [_article_row(r, snippet=r[9] or "") for r in rows]
+        return [_article_row(r, snippet=r[10] or "") for r in rows]
