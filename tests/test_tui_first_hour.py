@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -31,8 +32,18 @@ from tui_fixtures import world as world
 World = tuple[Library, dict[str, str]]
 
 
-def fresh_library(home: Path) -> Library:
-    return Library.open(paths.resolve({"READERTERM_HOME": str(home)}))
+@pytest.fixture
+def fresh(tmp_path: Path) -> Iterator[Callable[[], Library]]:
+    """Opens a library on tmp_path/home (as the test left it), closed afterwards."""
+    opened: list[Library] = []
+
+    def open_home() -> Library:
+        opened.append(Library.open(paths.resolve({"READERTERM_HOME": str(tmp_path / "home")})))
+        return opened[-1]
+
+    yield open_home
+    for lib in opened:
+        lib.close()
 
 
 def status_text(app: ReaderApp) -> str:
@@ -43,65 +54,56 @@ def status_text(app: ReaderApp) -> str:
 
 
 async def test_a_first_start_offers_a_way_in_and_the_sample_set_is_only_an_offer(
-        tmp_path: Path) -> None:
-    lib = fresh_library(tmp_path / "home")
-    try:
-        assert lib.feeds() == []
-        app = ReaderApp(lib, clock=lambda: NOW)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            assert isinstance(app.screen, FirstRunScreen)
-            assert lib.feeds() == []  # offered, not imposed
-            await pilot.press("s")
-            await settle(pilot)
-            assert not isinstance(app.screen, FirstRunScreen)
-            feeds = lib.feeds()
-            assert len(feeds) == 13
-            assert {f.section for f in feeds} == {"World", "Technology", "Science", "Business"}
-    finally:
-        lib.close()
+        fresh: Callable[[], Library]) -> None:
+    lib = fresh()
+    assert lib.feeds() == []
+    app = ReaderApp(lib, clock=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, FirstRunScreen)
+        assert lib.feeds() == []  # offered, not imposed
+        await pilot.press("s")
+        await settle(pilot)
+        assert not isinstance(app.screen, FirstRunScreen)
+        feeds = lib.feeds()
+        assert len(feeds) == 13
+        assert {f.section for f in feeds} == {"World", "Technology", "Science", "Business"}
 
 
 async def test_the_first_run_screen_adds_a_feed_and_lists_it(
-        tmp_path: Path, server: FeedServer) -> None:
+        fresh: Callable[[], Library], server: FeedServer) -> None:
     url = server.serve("/mine.xml", feed_rss("Mine", [("a", "My first article", "Hello.")]))
-    lib = fresh_library(tmp_path / "home")
-    try:
-        app = ReaderApp(lib, clock=lambda: NOW)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            await pilot.press("a")
-            await pilot.press(*url)
-            await pilot.press("enter")
-            await settle(pilot)
-            assert [f.url for f in lib.feeds()] == [url]
-            assert app.articles.current is not None
-            assert app.articles.current.title == "My first article"
-    finally:
-        lib.close()
+    lib = fresh()
+    app = ReaderApp(lib, clock=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.press(*url)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [f.url for f in lib.feeds()] == [url]
+        assert app.articles.current is not None
+        assert app.articles.current.title == "My first article"
 
 
 async def test_a_file_that_is_no_subscription_list_brings_the_screen_back_saying_why(
-        tmp_path: Path) -> None:
+        fresh: Callable[[], Library], tmp_path: Path) -> None:
     junk = tmp_path / "notes.txt"
     junk.write_text("just some words\n")
-    lib = fresh_library(tmp_path / "home")
-    try:
-        app = ReaderApp(lib, clock=lambda: NOW)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            await pilot.press("i")
-            await pilot.press(*str(junk))
-            await pilot.press("enter")
-            await settle(pilot)
-            assert isinstance(app.screen, FirstRunScreen)
-            note = str(app.screen.query_one("#first-run-note", Static).content)
-            assert "not an OPML file or a newsboat urls file" in note
-            await pilot.press("escape")
-            await settle(pilot)
-            assert not isinstance(app.screen, FirstRunScreen) and lib.feeds() == []
-    finally:
-        lib.close()
+    lib = fresh()
+    app = ReaderApp(lib, clock=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await pilot.press(*str(junk))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FirstRunScreen)
+        note = str(app.screen.query_one("#first-run-note", Static).content)
+        assert "not an OPML file or a newsboat urls file" in note
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, FirstRunScreen) and lib.feeds() == []
 
 
 async def test_no_first_run_screen_once_there_are_subscriptions(world: World) -> None:
@@ -222,21 +224,19 @@ def test_q_during_a_refresh_quits_and_leaves_a_sound_cache(
 # -- an unknown theme in config.toml is reported -----------------------------------------
 
 
-async def test_an_unknown_theme_in_the_config_is_reported(tmp_path: Path) -> None:
+async def test_an_unknown_theme_in_the_config_is_reported(
+        fresh: Callable[[], Library], tmp_path: Path) -> None:
     home = tmp_path / "home"
     (home / "config").mkdir(parents=True)
     (home / "config/config.toml").write_text('[ui]\ntheme = "solarised-nope"\n')
-    lib = fresh_library(home)
-    try:
-        app = ReaderApp(lib, clock=lambda: NOW)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            messages = [str(n.message) for n in app._notifications]
-            assert any("'solarised-nope' is not a theme" in m and "theme = " in m
-                       for m in messages), messages
-            assert app.theme == "textual-dark"
-    finally:
-        lib.close()
+    lib = fresh()
+    app = ReaderApp(lib, clock=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("'solarised-nope' is not a theme" in m and "theme = " in m
+                   for m in messages), messages
+        assert app.theme == "textual-dark"
 
 
 async def test_a_list_row_without_a_date_shows_no_age(world: World) -> None:
