@@ -272,3 +272,12 @@ def test_short_list_items_trafilatura_finds_beside_the_story_are_kept() -> None:
     out = combine(ours, lines, [], [], near)
     assert out[2] == Block("list", items=tuple(items))
     assert len(out) == 3  # a lone short line is still no paragraph
+
+
+def test_date_lines_inside_the_article_are_left_out() -> None:
+    dates = ["Publiziert: 03.04.2020, 12:35", "Updated 2021-01-17", "23.10.2018"]
+    body = "".join(f"<p>{d}</p><p>{s}</p>" for d, s in zip(dates, STORY, strict=False))
+    doc = extract_document(_page(f"<article>{body}<p>{STORY[3]}</p></article>"))
+    _has_story(doc)
+    for date in dates:
+        assert date not in doc.body_text
