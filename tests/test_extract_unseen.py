@@ -10,9 +10,9 @@ whose <meta> names a charset its bytes are not in.
 from __future__ import annotations
 
 from readerterm.extract import extract_document
-from readerterm.extract._ensemble import wrong_block
+from readerterm.extract._ensemble import combine, wrong_block
 from readerterm.extract._prepare import norm
-from readerterm.models import Document
+from readerterm.models import Block, Document
 
 STORY = [
     "The harbour authority reopened the north quay on Tuesday after six weeks of repairs "
@@ -260,3 +260,24 @@ def test_a_little_of_the_story_beside_a_login_box_is_the_wrong_block() -> None:
     assert wrong_block(ours, story * 2)
     # Ours, and much of it in theirs: ours stays.
     assert not wrong_block(story, f"{story} {box}")
+
+
+def test_short_list_items_trafilatura_finds_beside_the_story_are_kept() -> None:
+    # An ingredient list of short items below the text: too short for paragraphs of
+    # their own, but three or more items in a row are a list of the story's.
+    ours = [Block("paragraph", text=p) for p in STORY[:2]]
+    items = ["6 large eggs", "200 g sugar", "1 lemon", "250 g flour"]
+    lines = [*STORY[:2], *(f"- {i}" for i in items), "Home"]
+    near = norm(" ".join([*STORY[:2], *items, "Home"]))
+    out = combine(ours, lines, [], [], near)
+    assert out[2] == Block("list", items=tuple(items))
+    assert len(out) == 3  # a lone short line is still no paragraph
+
+
+def test_date_lines_inside_the_article_are_left_out() -> None:
+    dates = ["Publiziert: 03.04.2020, 12:35", "Updated 2021-01-17", "23.10.2018"]
+    body = "".join(f"<p>{d}</p><p>{s}</p>" for d, s in zip(dates, STORY, strict=False))
+    doc = extract_document(_page(f"<article>{body}<p>{STORY[3]}</p></article>"))
+    _has_story(doc)
+    for date in dates:
+        assert date not in doc.body_text

@@ -22,6 +22,7 @@ from readerterm.extract._patterns import (
     CREDIT_END,
     CREDIT_START,
     CREDIT_WORDS,
+    DATE_LINE,
     DONATION_WORDS,
     FURNITURE_TEXT,
     PROMO_TEXT,
@@ -117,7 +118,8 @@ def _readable(work: lxml.html.HtmlElement, url: str | None) -> lxml.html.HtmlEle
 
 
 def _furniture_block(text: str) -> bool:
-    if len(text) < 300 and (FURNITURE_TEXT.match(text) or PROMO_TEXT.search(text)):
+    if len(text) < 300 and (FURNITURE_TEXT.match(text) or PROMO_TEXT.search(text)
+                            or DATE_LINE.match(text)):
         return True
     return len(text) < 500 and len(DONATION_WORDS.findall(text)) >= 1 and (
         "!" in text or len(DONATION_WORDS.findall(text)) >= 2)

@@ -120,11 +120,41 @@ def link_texts(root: lxml.html.HtmlElement) -> list[str]:
 MIN_INSERTED_WORDS = 5  # a shorter line of trafilatura's alone is a label, a date, a menu
 
 
-def _odd_line(line: str, text: str) -> bool:
-    """A line of trafilatura's that is no paragraph of the story: too short, or a
-    picture's credit."""
+LIST_ITEM = "- "  # how trafilatura's text starts a list item
+LIST_RUN = 3  # short items count when they stand in a list at least this long
+
+
+def _list_runs(lines: list[str]) -> list[bool]:
+    """For each line, whether it is an item of a list of `LIST_RUN` items or more (an
+    ingredient list, a list of steps: short items that are the story)."""
+    flags = [line.startswith(LIST_ITEM) for line in lines]
+    out = [False] * len(lines)
+    start = 0
+    for i in range(len(lines) + 1):
+        if i == len(lines) or not flags[i]:
+            if i - start >= LIST_RUN:
+                out[start:i] = [True] * (i - start)
+            start = i + 1
+    return out
+
+
+def _insert(blocks: list[Block], line: str, item: bool) -> None:
+    """Put `line` in after `blocks`; items of a list go into one list block."""
+    if not item:
+        blocks.append(Block("paragraph", text=line))
+        return
+    text = line[len(LIST_ITEM):]
+    if blocks and blocks[-1].kind == "list":
+        blocks[-1] = Block("list", items=(*blocks[-1].items, text))
+    else:
+        blocks.append(Block("list", items=(text,)))
+
+
+def _odd_line(line: str, text: str, item: bool = False) -> bool:
+    """A line of trafilatura's that is no paragraph of the story: too short (unless an
+    item of a list), or a picture's credit."""
     words = len(text.split())
-    return words < MIN_INSERTED_WORDS or (words <= CREDIT_WORDS and bool(
+    return (words < MIN_INSERTED_WORDS and not item) or (words <= CREDIT_WORDS and bool(
         CREDIT_START.search(line) or AGENCY.search(line)))
 
 
@@ -156,7 +186,8 @@ def combine(blocks: list[Block], lines: list[str], rejected: list[str],
     refused = " | ".join(rejected)
     inserts: dict[int, list[Block]] = {}
     position = -1  # index of the last of our blocks that trafilatura's order has reached
-    for line in lines:
+    in_list = _list_runs(lines)
+    for i, line in enumerate(lines):
         text = norm(line)
         if not text:
             continue
@@ -167,9 +198,9 @@ def combine(blocks: list[Block], lines: list[str], rejected: list[str],
         if any(t and text in t for t in texts):
             continue  # ours, earlier on: trafilatura ordered it otherwise
         if (text not in near or text in captions or text in refused
-                or _odd_line(line, text) or _teaser(text, links)):
+                or _odd_line(line, text, in_list[i]) or _teaser(text, links)):
             continue
-        inserts.setdefault(position, []).append(Block("paragraph", text=line))
+        _insert(inserts.setdefault(position, []), line, in_list[i])
     theirs = " | ".join(norm(line) for line in lines)
     out = list(inserts.get(-1, []))
     for i, block in enumerate(blocks):

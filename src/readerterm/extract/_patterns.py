@@ -130,3 +130,14 @@ PROMO_TEXT = re.compile(
     r"^\W*subscribe\s+now\b",
     re.I | re.S,
 )
+
+# A line that is only the story's date (and time), perhaps with its label: "Publiziert:
+# 03.04.2020, 12:35", "Updated 2021-01-17". The reader shows the date in the header.
+_DATE = r"(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
+DATE_LINE = re.compile(
+    r"^\W*(?:(?:aktualisiert|publiziert|veröffentlicht|erstellt|stand|datum|date|"
+    r"updated|published|posted|publié|mis\s+à\s+jour|publicado|actualizado|pubblicato|"
+    r"aggiornato)(?:\s+(?:am|on|le|el|il))?\s*:?\s*)?"
+    rf"{_DATE}(?:,?\s*(?:um\s+|at\s+|à\s+)?\d{{1,2}}[:.h]\d{{2}}(?:\s*uhr)?)?\W*$",
+    re.I,
+)
