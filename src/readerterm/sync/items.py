@@ -1,0 +1,90 @@
+"""A server's stream item -> the row a refresh would store for the same entry.
+
+The server's JSON is hostile input like any feed's (SECURITY.md): each item goes through
+the same entry builder as a parsed feed (`feeds.entry.build_entry`: control characters
+out, text capped, links only http(s), dates clamped) and the same digest (searchable
+text, whether it is the whole story), so the reader shows and fetches it exactly as it
+would a feed's entry. Its guid is the server's item id.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from readerterm.bodies import digest_entry
+from readerterm.feeds.entry import RawEntry, build_entry
+from readerterm.store.rows import EntryRow, entry_row
+from readerterm.sync.client import item_number
+
+__all__ = ["item_guid", "item_row", "item_stream", "item_time"]
+
+
+def item_guid(item_id: int) -> str:
+    return f"greader:{item_id}"
+
+
+def _href(item: dict[str, Any], key: str) -> str:
+    links = item.get(key)
+    if isinstance(links, list):
+        for link in links:
+            if isinstance(link, dict) and isinstance(link.get("href"), str):
+                return str(link["href"])
+    return ""
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dict):
+        value = value.get("content")
+    return value if isinstance(value, str) else ""
+
+
+def _date(value: Any) -> datetime | None:
+    try:
+        seconds = float(value)
+        return datetime.fromtimestamp(seconds, UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+
+
+def item_stream(item: dict[str, Any]) -> str | None:
+    """The stream id of the feed the item came from."""
+    origin = item.get("origin")
+    stream = origin.get("streamId") if isinstance(origin, dict) else None
+    return stream if isinstance(stream, str) else None
+
+
+def item_time(item: dict[str, Any]) -> int | None:
+    """When the server got the item, in seconds (what `ot` compares)."""
+    for key, per_second in (("timestampUsec", 1_000_000), ("crawlTimeMsec", 1000)):
+        try:
+            return int(item[key]) // per_second
+        except (KeyError, TypeError, ValueError):
+            continue
+    return None
+
+
+def item_row(item: dict[str, Any], now: datetime, min_words: int) -> tuple[int, EntryRow] | None:
+    """(server item id, the row to store) of one stream item; None for an item without a
+    usable id."""
+    number = item_number(item.get("id"))
+    if number is None:
+        return None
+    enclosures = []
+    raw_enclosures = item.get("enclosure")
+    if isinstance(raw_enclosures, list):
+        for enc in raw_enclosures:
+            if isinstance(enc, dict) and isinstance(enc.get("href"), str):
+                kind = enc.get("type")
+                enclosures.append((enc["href"], kind if isinstance(kind, str) else "",
+                                   enc.get("length")))
+    link = _href(item, "canonical") or _href(item, "alternate")
+    author = item.get("author")
+    published = _date(item.get("published"))
+    raw = RawEntry(
+        guid=item_guid(number), title=_text(item.get("title")), title_html=True, link=link,
+        author=author if isinstance(author, str) else "", date=published,
+        date_raw=str(item.get("published", ""))[:40], summary=_text(item.get("summary")),
+        contents=[c for c in (_text(item.get("content")),) if c], enclosures=enclosures)
+    entry = build_entry(raw, link or None, now)
+    return number, entry_row(entry, *digest_entry(entry, min_words, entry.link))
