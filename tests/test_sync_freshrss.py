@@ -309,3 +309,40 @@ def test_the_readers_refresh_syncs_and_says_when_the_server_is_away(
         assert "cannot connect" in report.failed[0][1]
     finally:
         lib.close()
+
+
+async def test_the_reader_syncs_on_start_and_keeps_a_mark_made_offline(
+        freshrss: FreshRSS, api: Api, server: FeedServer, home: Home,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual.widgets import Static
+
+    from readerterm.library import Library
+    from readerterm.tui.app import ReaderApp
+
+    api.subscribe(feed(server, "whale", 2))
+    home.setup(freshrss.api)
+    monkeypatch.setenv("READERTERM_HOME", str(home.path))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    lib = Library.open()
+    try:
+        app = ReaderApp(lib, refresh_on_start=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(3):
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+            assert app.articles.total == 2
+            assert "2 new articles" in str(app.query_one("#status-message", Static).render())
+            freshrss.stop()
+            app.set_focus(app.articles)
+            await pilot.press("m")  # read, while the server is away
+            await pilot.press("R")
+            for _ in range(3):
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+            assert str(app.query_one("#status-message", Static).render()).startswith("Offline")
+    finally:
+        lib.close()
+    assert home.waiting() == 1
+    freshrss.start()
+    home.ok("sync")
+    assert len(api.unread()) == 1

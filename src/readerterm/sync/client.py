@@ -145,7 +145,8 @@ class GReaderClient:
                 finally:
                     await response.aclose()
         except TimeoutError:
-            raise SyncError(f"{self.base}: no answer within {self.deadline:g} s") from None
+            raise SyncError(f"{self.base}: timed out: no answer within {self.deadline:g} s"
+                            ) from None
         except FetchError as exc:
             raise SyncError(f"{self.base}: {exc}") from None
         except httpx.HTTPError as exc:

@@ -103,6 +103,7 @@ async def sync_now(lib: Library, *, fulltext: bool = True,
             starred = await client.item_ids(STARRED)
             report.read_changed, report.starred_changed = await asyncio.to_thread(
                 state.apply_states, unread, starred)
+            step("done")
     except SyncError as exc:
         await asyncio.to_thread(state.finished, iso(now_utc()), None, str(exc))
         raise

@@ -14,6 +14,7 @@ from typing import Any
 
 from readerterm.bodies import digest_entry
 from readerterm.feeds.entry import RawEntry, build_entry
+from readerterm.safety import safe_url
 from readerterm.store.rows import EntryRow, entry_row
 from readerterm.sync.client import item_number
 
@@ -24,12 +25,14 @@ def item_guid(item_id: int) -> str:
     return f"greader:{item_id}"
 
 
-def _href(item: dict[str, Any], key: str) -> str:
-    links = item.get(key)
-    if isinstance(links, list):
-        for link in links:
-            if isinstance(link, dict) and isinstance(link.get("href"), str):
-                return str(link["href"])
+def _link(item: dict[str, Any]) -> str:
+    """The first http(s) link of the item's canonical, then alternate, links."""
+    for key in ("canonical", "alternate"):
+        links = item.get(key)
+        for link in links if isinstance(links, list) else []:
+            href = link.get("href") if isinstance(link, dict) else None
+            if isinstance(href, str) and safe_url(href):
+                return href
     return ""
 
 
@@ -78,7 +81,7 @@ def item_row(item: dict[str, Any], now: datetime, min_words: int) -> tuple[int, 
                 kind = enc.get("type")
                 enclosures.append((enc["href"], kind if isinstance(kind, str) else "",
                                    enc.get("length")))
-    link = _href(item, "canonical") or _href(item, "alternate")
+    link = _link(item)
     author = item.get("author")
     published = _date(item.get("published"))
     raw = RawEntry(
