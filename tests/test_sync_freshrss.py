@@ -22,6 +22,7 @@ import pytest
 
 from conftest import FeedServer
 from freshrss import PASSWORD, USER, Api, FreshRSS, service_dir, unpack
+from readerterm.library import Library
 
 
 @pytest.fixture(scope="session")
@@ -288,16 +289,20 @@ def test_add_move_remove_change_the_servers_subscriptions(
     assert sorted(home.articles()) == ["added story 0", "added story 1"]
 
 
-def test_the_readers_refresh_syncs_and_says_when_the_server_is_away(
-        freshrss: FreshRSS, api: Api, server: FeedServer, home: Home,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    from readerterm.library import Library
-
-    api.subscribe(feed(server, "moss", 2))
+def synced_library(freshrss: FreshRSS, api: Api, feed_url: str, home: Home,
+                   monkeypatch: pytest.MonkeyPatch) -> Library:
+    """The library of `home`, in this process, set up to sync `feed_url` from the server."""
+    api.subscribe(feed_url)
     home.setup(freshrss.api)
     monkeypatch.setenv("READERTERM_HOME", str(home.path))
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
-    lib = Library.open()
+    return Library.open()
+
+
+def test_the_readers_refresh_syncs_and_says_when_the_server_is_away(
+        freshrss: FreshRSS, api: Api, server: FeedServer, home: Home,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    lib = synced_library(freshrss, api, feed(server, "moss", 2), home, monkeypatch)
     try:
         steps: list[str] = []
         report = asyncio.run(lib.refresh(progress=lambda s, d, t, label: steps.append(label)))
@@ -316,14 +321,9 @@ async def test_the_reader_syncs_on_start_and_keeps_a_mark_made_offline(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from textual.widgets import Static
 
-    from readerterm.library import Library
     from readerterm.tui.app import ReaderApp
 
-    api.subscribe(feed(server, "whale", 2))
-    home.setup(freshrss.api)
-    monkeypatch.setenv("READERTERM_HOME", str(home.path))
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
-    lib = Library.open()
+    lib = synced_library(freshrss, api, feed(server, "whale", 2), home, monkeypatch)
     try:
         app = ReaderApp(lib, refresh_on_start=True)
         async with app.run_test(size=(120, 40)) as pilot:
