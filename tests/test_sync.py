@@ -6,6 +6,7 @@ misbehaving server on 127.0.0.1. (tests/test_sync_freshrss.py runs against the r
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import stat
 import threading
@@ -172,11 +173,16 @@ class Misbehaving:
 
     def __init__(self) -> None:
         self.answer: tuple[int, dict[str, str], bytes] = (200, {}, b"")
+        self.stall: threading.Event | None = None  # the answer waits until it is set
         this = self
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args: object) -> None:
                 pass
+
+            def handle(self) -> None:
+                with contextlib.suppress(ConnectionError):  # a client that gave up
+                    super().handle()
 
             def do_GET(self) -> None:
                 self._answer()
@@ -186,6 +192,8 @@ class Misbehaving:
                 self._answer()
 
             def _answer(self) -> None:
+                if this.stall is not None:
+                    this.stall.wait(60)
                 status, headers, body = this.answer
                 self.send_response(status)
                 for key, value in headers.items():
@@ -204,16 +212,18 @@ class Misbehaving:
 def bad_server() -> Iterator[Misbehaving]:
     srv = Misbehaving()
     yield srv
+    if srv.stall is not None:
+        srv.stall.set()
     srv.httpd.shutdown()
     srv.httpd.server_close()
 
 
 def _ask(srv: Misbehaving, answer: tuple[int, dict[str, str], bytes],
-         max_bytes: int = 10_000) -> None:
+         max_bytes: int = 10_000, deadline: float = 10) -> None:
     srv.answer = answer
 
     async def go() -> None:
-        async with GReaderClient(srv.url, "ann", "pw", deadline=10,
+        async with GReaderClient(srv.url, "ann", "pw", deadline=deadline,
                                  max_bytes=max_bytes) as client:
             client._auth = "x"
             await client.subscriptions()
@@ -253,3 +263,9 @@ def test_a_refused_login_is_login_failed(bad_server: Misbehaving) -> None:
 
     with pytest.raises(LoginFailed):
         asyncio.run(login())
+
+
+def test_a_server_that_never_answers_is_given_up_on(bad_server: Misbehaving) -> None:
+    bad_server.stall = threading.Event()
+    with pytest.raises(SyncError, match="timed out"):
+        _ask(bad_server, (200, {}, b"{}"), deadline=0.5)
