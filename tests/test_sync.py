@@ -114,7 +114,8 @@ def _article(store: Store, feed: str, guid: str, item_id: int | None) -> int:
             "INSERT INTO articles (feed_id, guid, published, first_seen) "
             "VALUES (?, ?, '2026-01-01', '2026-01-01')", (feed_id, guid)).lastrowid or 0)
         if item_id is not None:
-            conn.execute("INSERT INTO sync_items VALUES (?, ?)", (item_id, article_id))
+            conn.execute("INSERT INTO sync_items (item_id, article_id) VALUES (?, ?)",
+                         (item_id, article_id))
     return article_id
 
 

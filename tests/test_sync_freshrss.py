@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -346,3 +347,23 @@ async def test_the_reader_syncs_on_start_and_keeps_a_mark_made_offline(
     freshrss.start()
     home.ok("sync")
     assert len(api.unread()) == 1
+
+
+def test_a_feed_marked_read_as_a_whole_is_one_mark_all_as_read(
+        freshrss: FreshRSS, api: Api, server: FeedServer, home: Home) -> None:
+    api.subscribe(feed(server, "bulk", 30))
+    api.subscribe(feed(server, "other", 3))
+    home.setup(freshrss.api)
+    home.ok("sync")
+    # what the reader's mark-all-read does: one UPDATE of the feed's articles
+    with sqlite3.connect(home.path / "data" / "readerterm.sqlite3") as conn:
+        conn.execute("UPDATE articles SET read = 1 WHERE feed_id = "
+                     "(SELECT id FROM feeds WHERE url LIKE '%/bulk.xml')")
+    assert home.waiting() == 30
+    home.ok("sync")
+
+    assert home.waiting() == 0
+    remote = item_ids(api)
+    assert api.unread() == {remote[f"other story {i}"] for i in range(3)}
+    log = (freshrss.data / "server.log").read_text()
+    assert log.count("mark-all-as-read") == 1 and "edit-tag" not in log

@@ -2,7 +2,8 @@
 
 - `sync_account`: at most one row, the server and user (never the password) and the
   sync's progress (last sync, the `ot` of the next item fetch, the last error).
-- `sync_items`: which article is which server item (its id as a 64-bit integer).
+- `sync_items`: which article is which server item (its id as a 64-bit integer), and
+  when the server got it (what mark-all-as-read's `ts` compares).
 - `sync_queue`: local changes not yet sent, in order. Triggers write it in the same
   transaction as the change itself, so a change survives being offline, a crash or
   kill -9, whoever made it (a mark, mark-all-read, add, remove, import, a hand edit of
@@ -31,7 +32,8 @@ _STATEMENTS = [
     )""",
     """CREATE TABLE sync_items (
         item_id    INTEGER PRIMARY KEY,
-        article_id INTEGER NOT NULL UNIQUE REFERENCES articles(id) ON DELETE CASCADE
+        article_id INTEGER NOT NULL UNIQUE REFERENCES articles(id) ON DELETE CASCADE,
+        crawled    INTEGER                 -- microseconds: when the server got it
     )""",
     """CREATE TABLE sync_queue (
         id      INTEGER PRIMARY KEY,

@@ -29,8 +29,9 @@ from readerterm.sync.client import (
     GReaderClient,
     Subscription,
     SyncError,
+    item_number,
 )
-from readerterm.sync.items import item_row, item_stream, item_time
+from readerterm.sync.items import item_row, item_stream, item_time, item_usec
 from readerterm.sync.secret import load_password
 from readerterm.sync.state import Account, Queued, SyncState
 
@@ -38,6 +39,10 @@ if TYPE_CHECKING:
     from readerterm.library import Library
 
 __all__ = ["NotSetUp", "SyncReport", "as_refresh_report", "sync_as_refresh", "sync_now"]
+
+
+MARK_ALL_AT = 20
+"""Read changes of one feed from which a feed all read is sent as mark-all-as-read."""
 
 
 class NotSetUp(BadInput):
@@ -150,6 +155,16 @@ async def _send_queue(client: GReaderClient, state: SyncState, subs: list[Subscr
     groups: dict[tuple[str, bool], list[int]] = defaultdict(list)
     for (kind, item_id), change in latest.items():
         groups[(kind, bool(change.value))].append(item_id)
+    # A feed marked read as a whole goes as the API's own mark-all-as-read: one request
+    # (FreshRSS on SQLite marks edit-tag's items one transaction each, 5 ms apiece).
+    reads = groups.get(("read", True), [])
+    if len(reads) >= MARK_ALL_AT:
+        for url, newest, covered in await asyncio.to_thread(state.feeds_all_read, reads,
+                                                            MARK_ALL_AT):
+            if url in by_url:
+                await client.mark_all_read(by_url[url].stream_id, newest)
+                groups[("read", True)] = [i for i in groups[("read", True)]
+                                          if i not in covered]
     for (kind, value), items in sorted(groups.items()):
         await client.edit_tag(sorted(items), READ if kind == "read" else STARRED, value)
     sent = [q.id for q in queued if q.item_id is not None]
@@ -219,35 +234,42 @@ def _take_subscriptions(lib: Library, state: SyncState, subs: list[Subscription]
 async def _fetch_items(lib: Library, client: GReaderClient, state: SyncState,
                        streams: dict[str, tuple[int, Subscription, bool]], since: int | None,
                        report: SyncReport) -> int | None:
-    """Items new since `since`, stored a page at a time; returns the next `since`."""
-    settings = lib.settings
+    """Items new since `since`, read and stored a page at a time in a thread (the
+    reader's event loop only waits for the server); returns the next `since`.
+
+    `ot` counts whole seconds, and FreshRSS numbers a whole fetch of its feeds within
+    one second or a few: the items of the newest second come again on the next sync.
+    Items already cached are skipped before they are read."""
+    known = await asyncio.to_thread(state.item_ids)
     newest = since
     async for page in client.stream_items(READING_LIST, since=since):
-        now = now_utc()
-        by_feed: dict[str, list[tuple[int, EntryRow]]] = defaultdict(list)
         for item in page:
-            stream = item_stream(item)
             when = item_time(item)
             if when is not None and (newest is None or when > newest):
                 newest = when
-            if stream not in streams:
-                continue
-            row = item_row(item, now, settings.fulltext.min_words)
-            if row is not None:
-                by_feed[stream].append(row)
         report.new_ids.extend(await asyncio.to_thread(_store_page, lib, state, streams,
-                                                      by_feed))
+                                                      page, known))
     report.new_items = len(report.new_ids)
     return newest
 
 
 def _store_page(lib: Library, state: SyncState,
                 streams: dict[str, tuple[int, Subscription, bool]],
-                by_feed: dict[str, list[tuple[int, EntryRow]]]) -> list[int]:
+                page: list[dict[str, Any]], known: set[int]) -> list[int]:
+    """One page of items, read as feed entries and stored in one transaction."""
     settings = lib.settings
-    new_ids: list[int] = []
     now = now_utc()
-    with state.from_server():  # one transaction for the page
+    by_feed: dict[str, list[tuple[int, int | None, EntryRow]]] = defaultdict(list)
+    for item in page:
+        stream = item_stream(item)
+        if stream not in streams or item_number(item.get("id")) in known:
+            continue
+        row = item_row(item, now, settings.fulltext.min_words)
+        if row is not None:
+            by_feed[stream].append((row[0], item_usec(item), row[1]))
+            known.add(row[0])
+    new_ids: list[int] = []
+    with state.from_server():
         for stream, rows in by_feed.items():
             feed_id, sub, fetch_pages = streams[stream]
 

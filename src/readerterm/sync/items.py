@@ -18,7 +18,7 @@ from readerterm.safety import safe_url
 from readerterm.store.rows import EntryRow, entry_row
 from readerterm.sync.client import item_number
 
-__all__ = ["item_guid", "item_row", "item_stream", "item_time"]
+__all__ = ["item_guid", "item_row", "item_stream", "item_time", "item_usec"]
 
 
 def item_guid(item_id: int) -> str:
@@ -57,14 +57,20 @@ def item_stream(item: dict[str, Any]) -> str | None:
     return stream if isinstance(stream, str) else None
 
 
-def item_time(item: dict[str, Any]) -> int | None:
-    """When the server got the item, in seconds (what `ot` compares)."""
-    for key, per_second in (("timestampUsec", 1_000_000), ("crawlTimeMsec", 1000)):
+def item_usec(item: dict[str, Any]) -> int | None:
+    """When the server got the item, in microseconds."""
+    for key, scale in (("timestampUsec", 1), ("crawlTimeMsec", 1000)):
         try:
-            return int(item[key]) // per_second
+            return int(item[key]) * scale
         except (KeyError, TypeError, ValueError):
             continue
     return None
+
+
+def item_time(item: dict[str, Any]) -> int | None:
+    """When the server got the item, in seconds (what `ot` compares)."""
+    usec = item_usec(item)
+    return None if usec is None else usec // 1_000_000
 
 
 def item_row(item: dict[str, Any], now: datetime, min_words: int) -> tuple[int, EntryRow] | None:

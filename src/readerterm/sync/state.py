@@ -115,16 +115,49 @@ class SyncState:
             conn.execute("DELETE FROM sync_queue WHERE id > ?", (before,))
 
     # -- items -------------------------------------------------------------------------
-    def store_items(self, feed_id: int, rows: Sequence[tuple[int, EntryRow]],
+    def item_ids(self) -> set[int]:
+        """The server items the cache has."""
+        return {int(r[0]) for r in self.store.conn.execute("SELECT item_id FROM sync_items")}
+
+    def store_items(self, feed_id: int, rows: Sequence[tuple[int, int | None, EntryRow]],
                     store_feed: Callable[[Sequence[EntryRow]], Any]) -> None:
-        """Store one feed's server items (`store_feed` upserts the entries, as a refresh
-        does) and remember which article is which item, in one transaction."""
+        """Store one feed's server items, (item id, when the server got it, entry):
+        `store_feed` upserts the entries as a refresh does; which article is which item
+        is kept in the same transaction."""
         with self.from_server() as conn:
-            store_feed([entry for _, entry in rows])
+            store_feed([entry for _, _, entry in rows])
             conn.executemany(
-                "INSERT OR IGNORE INTO sync_items (item_id, article_id) "
-                "SELECT ?, id FROM articles WHERE feed_id = ? AND guid = ?",
-                [(item_id, feed_id, entry.guid) for item_id, entry in rows])
+                "INSERT OR IGNORE INTO sync_items (item_id, article_id, crawled) "
+                "SELECT ?, id, ? FROM articles WHERE feed_id = ? AND guid = ?",
+                [(item_id, crawled, feed_id, entry.guid) for item_id, crawled, entry in rows])
+
+    def feeds_all_read(self, item_ids: Iterable[int],
+                       at_least: int) -> list[tuple[str, int, set[int]]]:
+        """Feeds for which `item_ids` (to be sent as read) hold at least `at_least` items
+        and every synced article is read here: (feed URL, the newest item's `crawled`,
+        the feed's synced item ids). Such a feed is sent as one mark-all-as-read."""
+        conn = self.store.conn
+        counts: dict[int, int] = {}
+        wanted = list(item_ids)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            for feed_id, count in conn.execute(
+                    "SELECT a.feed_id, COUNT(*) FROM sync_items s JOIN articles a "
+                    f"ON a.id = s.article_id WHERE s.item_id IN ({','.join('?' * len(chunk))}) "
+                    "GROUP BY a.feed_id", chunk):
+                counts[feed_id] = counts.get(feed_id, 0) + count
+        found = []
+        for feed_id, count in counts.items():
+            if count < at_least:
+                continue
+            rows = conn.execute(
+                "SELECT s.item_id, s.crawled, a.read FROM sync_items s JOIN articles a "
+                "ON a.id = s.article_id WHERE a.feed_id = ?", (feed_id,)).fetchall()
+            if any(not read or crawled is None for _, crawled, read in rows):
+                continue
+            url = conn.execute("SELECT url FROM feeds WHERE id = ?", (feed_id,)).fetchone()[0]
+            found.append((str(url), max(int(r[1]) for r in rows), {int(r[0]) for r in rows}))
+        return found
 
     def drop_unsynced(self, feed_ids: Sequence[int]) -> int:
         """The first sync: articles these feeds had from readerterm's own fetching go
