@@ -124,6 +124,10 @@ def test_setup_then_sync_brings_the_servers_feed_and_items(
     assert PASSWORD not in (home.path / "config" / "config.toml").read_text()
     status = json.loads(home.ok("sync", "status", "--json"))
     assert status["enabled"] and status["last_sync"] and status["waiting"] == 0
+    assert home.ok("sync", "off").strip() == "sync turned off"
+    assert not secret.exists()
+    assert json.loads(home.ok("sync", "status", "--json"))["enabled"] is False
+    assert sorted(home.articles()) == [f"harbour story {i}" for i in range(3)]  # kept
 
 
 def test_wrong_password_exits_2_with_one_line(freshrss: FreshRSS, home: Home) -> None:

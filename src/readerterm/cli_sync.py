@@ -5,9 +5,10 @@
     readerterm sync status [--json]      server, last sync, changes waiting to be sent
     readerterm sync off
 
-Exit status: 0 done; 1 the server could not be reached or answered wrongly (the queued
-changes are kept); 2 bad input: a refused URL, a wrong user name or password, sync not
-set up; each with one line on stderr.
+Exit status: 0 done; 1 a sync whose server could not be reached or answered wrongly
+(the queued changes are kept); 2 bad input: a refused URL, a wrong user name or
+password, a setup whose login could not be checked, sync not set up; each with one line
+on stderr.
 """
 
 from __future__ import annotations
@@ -100,6 +101,10 @@ def run_sync_command(args: argparse.Namespace) -> int:
         print(f"readerterm: {clean_line(str(exc), limit=300)}", file=sys.stderr)
         return 2
     except SyncError as exc:
+        if command == "setup":  # nothing was kept: the login could not be checked
+            print(f"readerterm: cannot check the login: {clean_line(str(exc), limit=300)}",
+                  file=sys.stderr)
+            return 2
         print(f"readerterm: sync failed, changes kept for the next sync: "
               f"{clean_line(str(exc), limit=300)}", file=sys.stderr)
         return 1
