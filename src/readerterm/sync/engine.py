@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from readerterm.config import FeedEntry, Section, save_sections
 from readerterm.errors import BadInput
+from readerterm.html import clear_cache
 from readerterm.refresh import Progress, RefreshReport
 from readerterm.safety import clean_line, now_utc, safe_url
 from readerterm.store.rows import EntryRow, iso
@@ -268,6 +269,7 @@ def _store_page(lib: Library, state: SyncState,
         if row is not None:
             by_feed[stream].append((row[0], item_usec(item), row[1]))
             known.add(row[0])
+    clear_cache()  # the fragments' digests, as a refresh forgets them after each body
     new_ids: list[int] = []
     with state.from_server():
         for stream, rows in by_feed.items():
