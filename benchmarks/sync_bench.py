@@ -115,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(f"sync setup failed: {setup.stderr}")
         rows: list[tuple[str, Run, str]] = []
         marks = {  # which unread articles a case marks read before it syncs
-            "20 feeds read": "AND feed_id IN (SELECT id FROM feeds ORDER BY id LIMIT 20)",
+            "20 feeds read": "AND feed_id IN (SELECT id FROM feeds WHERE position < 1000000 "
+                             "ORDER BY id LIMIT 20)",
             "1,000 read": "AND id % 7 = 0 ORDER BY id LIMIT 1000",
         }
         for case in ("first sync", "no change", "20 feeds read", "1,000 read"):

@@ -24,6 +24,7 @@ import pytest
 from conftest import FeedServer
 from freshrss import PASSWORD, USER, Api, FreshRSS, service_dir, unpack
 from readerterm.library import Library
+from readerterm.sync.pages import IN_PROCESSES_FROM
 
 
 @pytest.fixture(scope="session")
@@ -355,15 +356,15 @@ async def test_the_reader_syncs_on_start_and_keeps_a_mark_made_offline(
 
 def test_a_feed_marked_read_as_a_whole_is_one_mark_all_as_read(
         freshrss: FreshRSS, api: Api, server: FeedServer, home: Home) -> None:
-    api.subscribe(feed(server, "bulk", 30))
+    api.subscribe(feed(server, "bulk", IN_PROCESSES_FROM + 10))  # read in the parser processes
     api.subscribe(feed(server, "other", 3))
     home.setup(freshrss.api)
-    home.ok("sync")
+    assert json.loads(home.ok("sync", "--json"))["new_items"] == IN_PROCESSES_FROM + 13
     # what the reader's mark-all-read does: one UPDATE of the feed's articles
     with sqlite3.connect(home.path / "data" / "readerterm.sqlite3") as conn:
         conn.execute("UPDATE articles SET read = 1 WHERE feed_id = "
                      "(SELECT id FROM feeds WHERE url LIKE '%/bulk.xml')")
-    assert home.waiting() == 30
+    assert home.waiting() == IN_PROCESSES_FROM + 10
     home.ok("sync")
 
     assert home.waiting() == 0

@@ -18,10 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from readerterm.config import FeedEntry, Section, save_sections
 from readerterm.errors import BadInput
-from readerterm.html import clear_cache
 from readerterm.refresh import Progress, RefreshReport
 from readerterm.safety import clean_line, now_utc, safe_url
-from readerterm.store.rows import EntryRow, iso
+from readerterm.store.rows import iso
 from readerterm.subscriptions import DEFAULT_SECTION
 from readerterm.sync.client import (
     READ,
@@ -30,9 +29,8 @@ from readerterm.sync.client import (
     GReaderClient,
     Subscription,
     SyncError,
-    item_number,
 )
-from readerterm.sync.items import item_row, item_stream, item_time, item_usec
+from readerterm.sync.pages import fetch_items
 from readerterm.sync.secret import load_password
 from readerterm.sync.state import Account, Queued, SyncState
 
@@ -103,7 +101,9 @@ async def sync_now(lib: Library, *, fulltext: bool = True,
                                               account.last_sync is None)
             report.feeds = len(streams)
             step("new items")
-            newest = await _fetch_items(lib, client, state, streams, account.newest_ot, report)
+            newest, report.new_ids = await fetch_items(lib, client, state, streams,
+                                                      account.newest_ot)
+            report.new_items = len(report.new_ids)
             step("read and starred")
             unread = await client.item_ids(READING_LIST, exclude=READ)
             starred = await client.item_ids(STARRED)
@@ -230,62 +230,6 @@ def _take_subscriptions(lib: Library, state: SyncState, subs: list[Subscription]
     if first:
         state.drop_unsynced([feed_id for feed_id, _, _ in streams.values()])
     return streams
-
-
-async def _fetch_items(lib: Library, client: GReaderClient, state: SyncState,
-                       streams: dict[str, tuple[int, Subscription, bool]], since: int | None,
-                       report: SyncReport) -> int | None:
-    """Items new since `since`, read and stored a page at a time in a thread (the
-    reader's event loop only waits for the server); returns the next `since`.
-
-    `ot` counts whole seconds, and FreshRSS numbers a whole fetch of its feeds within
-    one second or a few: the items of the newest second come again on the next sync.
-    Items already cached are skipped before they are read."""
-    known = await asyncio.to_thread(state.item_ids)
-    newest = since
-    async for page in client.stream_items(READING_LIST, since=since):
-        for item in page:
-            when = item_time(item)
-            if when is not None and (newest is None or when > newest):
-                newest = when
-        report.new_ids.extend(await asyncio.to_thread(_store_page, lib, state, streams,
-                                                      page, known))
-    report.new_items = len(report.new_ids)
-    return newest
-
-
-def _store_page(lib: Library, state: SyncState,
-                streams: dict[str, tuple[int, Subscription, bool]],
-                page: list[dict[str, Any]], known: set[int]) -> list[int]:
-    """One page of items, read as feed entries and stored in one transaction."""
-    settings = lib.settings
-    now = now_utc()
-    by_feed: dict[str, list[tuple[int, int | None, EntryRow]]] = defaultdict(list)
-    for item in page:
-        stream = item_stream(item)
-        if stream not in streams or item_number(item.get("id")) in known:
-            continue
-        row = item_row(item, now, settings.fulltext.min_words)
-        if row is not None:
-            by_feed[stream].append((row[0], item_usec(item), row[1]))
-            known.add(row[0])
-    clear_cache()  # the fragments' digests, as a refresh forgets them after each body
-    new_ids: list[int] = []
-    with state.from_server():
-        for stream, rows in by_feed.items():
-            feed_id, sub, fetch_pages = streams[stream]
-
-            def store(entries: Any, feed_id: int = feed_id, sub: Subscription = sub,
-                      fetch_pages: bool = fetch_pages) -> None:
-                new_ids.extend(lib.store.store_feed(
-                    feed_id, entries, title=clean_line(sub.title), link=None, etag=None,
-                    last_modified=None, now=now,
-                    fulltext=fetch_pages and settings.fulltext.enabled,
-                    keep_days=settings.retention.days,
-                    keep_per_feed=settings.retention.per_feed))
-
-            state.store_items(feed_id, rows, store)
-    return new_ids
 
 
 def as_refresh_report(report: SyncReport) -> RefreshReport:
