@@ -285,8 +285,12 @@ def test_add_move_remove_change_the_servers_subscriptions(
     home.setup(freshrss.api)
     home.ok("sync")
     added = feed(server, "added", 2)
+    gone = feed(server, "gone", 2)
     home.ok("add", added, "--section", "Science")
+    home.ok("add", gone)
     home.ok("remove", kept)
+    home.ok("remove", gone)  # added and removed between two syncs
+    assert home.waiting() == 4
     home.ok("sync")
 
     subs = {s["url"]: s for s in api.get("subscription/list")["subscriptions"]}

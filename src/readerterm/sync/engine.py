@@ -181,6 +181,7 @@ async def _send_subscription(client: GReaderClient, change: Queued,
     url = change.url or ""
     sub = by_url.get(url)
     try:
+        # `by_url` follows each change, for the next ones in the queue
         if change.kind == "subscribe":
             stream = sub.stream_id if sub else await client.quickadd(url)
             labels = sub.labels if sub else ()
@@ -188,13 +189,16 @@ async def _send_subscription(client: GReaderClient, change: Queued,
             if section not in labels:
                 await client.edit_subscription(stream, title=change.title or None,
                                                add_label=section, remove_labels=labels)
+            by_url[url] = Subscription(stream, url, change.title or "", (section,))
         elif change.kind == "unsubscribe" and sub is not None:
             await client.edit_subscription(sub.stream_id, action="unsubscribe")
+            del by_url[url]
         elif change.kind == "move" and sub is not None:
             section = change.section or DEFAULT_SECTION
             await client.edit_subscription(
                 sub.stream_id, add_label=section,
                 remove_labels=[name for name in sub.labels if name != section])
+            by_url[url] = Subscription(sub.stream_id, url, sub.title, (section,))
     except SyncError as exc:
         if change.kind == "subscribe" and "could not subscribe" in str(exc):
             return str(exc)
