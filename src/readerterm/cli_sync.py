@@ -30,8 +30,9 @@ def add_sync_parser(sub: Any) -> None:
     """The `sync` command and its subcommands, on the main parser's subparsers."""
     s = sub.add_parser("sync", help="sync with a Google Reader API server (FreshRSS, "
                        "Miniflux, ...); with no subcommand, sync now")
-    s.add_argument("--json", action="store_true", help="print one JSON document")
-    cmds = s.add_subparsers(dest="sync_command", parser_class=type(s))
+    s.add_argument("--json", action="store_true")
+    cmds = s.add_subparsers(dest="sync_command", parser_class=type(s),
+                            help="setup, status or off (none: sync now)")
     st = cmds.add_parser("setup", help="check the login and turn sync on")
     st.add_argument("url", help="the API's address, e.g. https://host/api/greader.php")
     st.add_argument("--user", required=True)

@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import copy
 import logging
-import re
 
 import lxml.html
 import trafilatura
 from lxml import etree
 
 from readerterm.extract._body import Body, clean_blocks
+from readerterm.extract._patterns import AGENCY, CREDIT_START, CREDIT_WORDS
 from readerterm.extract._prepare import norm
 from readerterm.models import Block
 from readerterm.safety import clean_line
@@ -85,8 +85,9 @@ def wrong_block(ours: str, theirs: str, lines: int = 1) -> bool:
     (normalised text of `lines` paragraphs).
 
     Empty; sharing almost no text with theirs when theirs is prose; or a small part of
-    theirs (most of ours in theirs, little of theirs in ours, and theirs more than half
-    again as long)."""
+    theirs: little of theirs in ours, and most of ours in theirs with theirs more than
+    half again as long, or more than half of ours in theirs with theirs three times as
+    long (a login box or a teaser of the article beside a little of it)."""
     mine, other = ours.split(), theirs.split()
     if len(other) < MIN_WORDS:
         return False
@@ -99,7 +100,10 @@ def wrong_block(ours: str, theirs: str, lines: int = 1) -> bool:
         # Two different blocks: theirs when it is prose (a menu read as text is lines
         # of one or two words) and not short.
         return len(other) >= 30 and len(other) >= PROSE_WORDS_PER_LINE * lines
-    return in_theirs > 0.8 and in_ours < 0.5 and len(other) > 1.5 * len(mine)
+    if in_ours >= 0.5:
+        return False
+    return ((in_theirs > 0.8 and len(other) > 1.5 * len(mine))
+            or (in_theirs > 0.6 and len(other) > 3 * len(mine)))
 
 
 def body_words(blocks: list[Block]) -> str:
@@ -113,14 +117,6 @@ def link_texts(root: lxml.html.HtmlElement) -> list[str]:
     return sorted((t for t in found if len(t) >= 3), key=len, reverse=True)
 
 
-# A picture's credit or source line, in the languages of the development sets' pages.
-_CREDIT_LINE = re.compile(
-    r"^\W*(?:(?:foto|photo|photograph|bild|image|picture|abbildung|illustration|grafik|"
-    r"credit|quelle|source|fuente|copyright)s?\s*(?::|by\b|von\b)|©|\(c\)\s)|"
-    r"\b(?:getty\s*images|shutterstock|istock\w*|unsplash|picture[\s-]alliance|"
-    r"imago|dpa|afp|reuters|associated\s+press|ap\s+photo)\b",
-    re.I,
-)
 MIN_INSERTED_WORDS = 5  # a shorter line of trafilatura's alone is a label, a date, a menu
 
 
@@ -128,7 +124,8 @@ def _odd_line(line: str, text: str) -> bool:
     """A line of trafilatura's that is no paragraph of the story: too short, or a
     picture's credit."""
     words = len(text.split())
-    return words < MIN_INSERTED_WORDS or (words <= 12 and bool(_CREDIT_LINE.search(line)))
+    return words < MIN_INSERTED_WORDS or (words <= CREDIT_WORDS and bool(
+        CREDIT_START.search(line) or AGENCY.search(line)))
 
 
 def _teaser(text: str, links: list[str]) -> bool:
