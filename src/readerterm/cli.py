@@ -22,6 +22,7 @@ from typing import Any, NoReturn
 
 from readerterm import __version__
 from readerterm import paths as paths_mod
+from readerterm.cli_sync import add_sync_parser, run_sync_command
 from readerterm.clihelp import describe
 from readerterm.config import ConfigError
 from readerterm.library import (
@@ -102,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument("inputs", nargs="+", metavar="FILE_OR_URL")
     x.add_argument("--url", help="the page's URL, for resolving links of a local file")
     x.add_argument("--json", action="store_true")
+    add_sync_parser(sub)
     describe(p)
     return p
 
@@ -243,6 +245,8 @@ def _run(args: argparse.Namespace) -> int:
     cmd = args.command
     if cmd == "extract":
         return _extract(args)
+    if cmd == "sync":
+        return run_sync_command(args)
     if cmd == "demo":
         from readerterm.demo import run_demo
 

@@ -66,6 +66,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "extract": ("Extract the article from local HTML files (.gz too) or URLs and print it "
                 "(one JSON document per input with --json). The cache is not used.",
                 "readerterm extract page.html --url https://example.org/story"),
+    "sync": ("Sync with a Google Reader API server (FreshRSS, Miniflux, Inoreader, ...): "
+             "with no subcommand, send the changes made here and take the server's "
+             "subscriptions, items, read and starred. `sync setup URL --user NAME "
+             "--password-stdin` checks the login and turns sync on; `sync status` and "
+             "`sync off`. Exit 1 when the server cannot be reached (changes stay queued), "
+             "2 for a refused login.", "readerterm sync --json"),
 }
 
 JSON = "print one JSON document on stdout instead of text"
@@ -101,6 +107,8 @@ OPTIONS: dict[tuple[str, str], str] = {
     ("mark", "id"): "the article's id",
     ("mark", "json"): 'print {"id","read","starred"} as they are after the change',
     ("extract", "inputs"): "local HTML files (.gz too) or http(s) URLs",
+    ("sync", "json"): ('print {"server","sent","feeds","new_items","read_changed",'
+                       '"starred_changed","refused","pages_fetched","pages_failed"}'),
 }
 
 

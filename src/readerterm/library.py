@@ -251,7 +251,14 @@ class Library:
                       progress: Progress | None = None) -> RefreshReport:
         """Fetch feeds (all, or `feed_ids`) and then, unless `fulltext` is False, the
         article pages of new summary-only articles. Never raises for a feed's failure
-        (see `refresh.Refresher`)."""
+        (see `refresh.Refresher`). With sync on, the server is synced instead
+        (`sync.engine`: all of it, whatever `feed_ids` says)."""
+        from readerterm.sync import syncing
+
+        if syncing(self.store):
+            from readerterm.sync.engine import sync_as_refresh
+
+            return await sync_as_refresh(self, fulltext=fulltext, progress=progress)
         return await self.refresher.refresh(feed_ids, fulltext=fulltext, progress=progress)
 
     async def fetch_fulltext(self, progress: Progress | None = None) -> RefreshReport:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from readerterm.store.sync_schema import create_sync_tables
+
 Migration = str | Callable[[sqlite3.Connection], None]
 """SQL statements separated by ";\n", or a function run inside the migration transaction."""
 
@@ -92,6 +94,8 @@ MIGRATIONS: list[Migration] = [
     # keeping them for every article cost a first refresh a tenth of its CPU, for terms
     # that a query reads for some forty articles.
     "DROP TABLE article_sig",
+    # 5: sync with a Google Reader API server: account, item ids, the change queue.
+    create_sync_tables,
 ]
 
 VERSION = len(MIGRATIONS)
