@@ -28,7 +28,7 @@ from textual.pilot import Pilot
 
 from readerterm.demo import build_demo_home
 from readerterm.tui.app import ReaderApp
-from readerterm.tui.widgets.reader import RelatedItem
+from readerterm.tui.widgets.links import RelatedItem
 
 NOW = datetime(2025, 6, 10, 12, 0, tzinfo=UTC)
 SIZE = (120, 40)
