@@ -1,9 +1,9 @@
 """How one article row of the list is laid out: its title wrapped, then its source and age.
 
 A row is `height` lines high (2 or 3, one height for the whole list, so that row `i` starts
-at line `i * height`): the title takes the first lines, and the source and age end the
-last one, right-aligned after the title's end when there is room, else on a line of their
-own. A title too long for its lines ends in an ellipsis. Pure: styles are handed in.
+at line `i * height`): the title takes the first lines, and the source and age the last
+one, under the title, or right-aligned after the title's end when the title runs onto
+that line. A title too long for its lines ends in an ellipsis. Pure: styles are handed in.
 """
 
 from __future__ import annotations
@@ -68,9 +68,11 @@ def row_lines(row: ArticleRow, when: str, width: int, height: int, console: Cons
     title_lines = height - 1
     lines: list[Text] = [wrapped[i] if i < len(wrapped) else Text() for i in range(title_lines)]
     rest = Text(" ").join(wrapped[title_lines:]) if len(wrapped) > title_lines else None
-    if height == 2:
-        # The last line holds the title's end (if any) and, right-aligned, the source.
-        tail = rest if rest is not None else Text()
+    if height == 2 and rest is None:
+        lines.append(meta)  # the title fits its line: the source under it
+    elif height == 2:
+        # The title's end, then the source right-aligned on the same line.
+        tail = rest or Text()
         tail_room = max(0, room - meta.cell_len - 2)
         if tail.cell_len > tail_room:
             tail.truncate(max(1, tail_room), overflow="ellipsis")
