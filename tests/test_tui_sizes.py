@@ -65,8 +65,9 @@ async def test_at_80x24_one_pane_at_a_time_and_sections_are_reachable(wire: Libr
         await pilot.press("escape")  # up one level: the sections
         await settle(pilot)
         assert shown(app) == ["sections"] and app.focused_pane() == "sections"
-        tech = next(n for n in range(10) if app.sections.get_node_at_line(n) is not None
-                    and str(app.sections.get_node_at_line(n).label).startswith("Tech"))
+        labels = [app.sections.get_node_at_line(n) for n in range(10)]
+        tech = next(n for n, node in enumerate(labels)
+                    if node is not None and str(node.label).startswith("Tech"))
         while app.sections.cursor_line < tech:
             await pilot.press("down")
         await pilot.press("enter")  # the section's articles, full width

@@ -79,7 +79,8 @@ class SectionsTree(Tree[Selection]):
             parent = parent.parent
         prefix = 2 if node.allow_expand else 0
         room = self.scrollable_content_region.width - depth * self.guide_depth - prefix - 1
-        label = fit_label(node.label, room).copy()
+        own = node.label
+        label = fit_label(own if isinstance(own, Text) else Text(own), room).copy()
         label.stylize(style)
         if not node.allow_expand:
             return label
