@@ -237,8 +237,6 @@ class ReaderApp(NavigationActions, MarkActions, RefreshActions, LayoutActions):
     @on(ArticleList.Selected)
     def article_selected(self, message: ArticleList.Selected) -> None:
         self.visit_article(message.row.id)
-        if self.is_narrow():  # one pane at a time: the article takes the screen
-            self.focus_pane("reader")
 
     @work(exclusive=True, group="step", exit_on_error=False)
     async def action_step_unread(self, step: int) -> None:
@@ -288,6 +286,8 @@ class ReaderApp(NavigationActions, MarkActions, RefreshActions, LayoutActions):
         self.remember()
         self.history.visit(Entry(article_id=article_id, focus=self.focused_pane()))
         self.load_article(article_id)
+        if self.is_narrow() and self.focused_pane() == "articles":
+            self.focus_pane("reader")  # one pane at a time: the article takes the screen
 
     @work(exclusive=True, group="article", exit_on_error=False)
     async def load_article(self, article_id: int, scroll: float = 0.0, focus: str | None = None,

@@ -102,6 +102,8 @@ class LayoutActions(ReaderBase):
         self.focus_pane(order[(index + step) % len(order)])
 
     def focus_pane(self, name: str | None) -> None:
+        if name == "links" and (not self.links.display or self.links.collapsed):
+            name = "reader"
         if name in PANES:
             self.show_pane(name)
             self.query_one(f"#{name}").focus()

@@ -96,6 +96,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._pages: LRUCache[int, list[ArticleRow]] = LRUCache(64)
         self._asked: set[int] = set()
         self.row_height = 2
+        self._lines: LRUCache[tuple[object, ...], list[Text]] = LRUCache(256)
 
     # -- data from the App -------------------------------------------------------------
     def load(self, total: int, pages: dict[int, list[ArticleRow]], *, cursor: int = 0,
@@ -246,21 +247,30 @@ class ArticleList(ScrollView, can_focus=True):
         if row is None:
             text = Text("…" if part == 0 else "", style=Style(dim=True))
         else:
-            text = self._row_lines(row, width)[part]
+            text = self._row_lines(row, width)[part].copy()
         text.stylize_before(style)
         text.truncate(width, pad=True)
         segments = list(text.render(self.app.console))
         return Strip(segments, width).crop(0, width).extend_cell_length(width, style)
 
     def _row_lines(self, row: ArticleRow, width: int) -> list[Text]:
+        """The row's lines, laid out once for all of them (render_line asks per line)."""
+        when = age(row.published, self.clock())
+        key = (row, width, self.row_height, when, self.app.theme)
+        lines = self._lines.get(key)
+        if lines is None:
+            lines = self._lay_out(row, when, width)
+            self._lines[key] = lines
+        return lines
+
+    def _lay_out(self, row: ArticleRow, when: str, width: int) -> list[Text]:
         component = self.get_component_rich_style
         styles = RowStyles(unread=component("articlelist--unread"),
                            read=component("articlelist--read"),
                            source=component("articlelist--source"),
                            star=component("articlelist--star"),
                            mark=Style(color="cyan"))
-        return row_lines(row, age(row.published, self.clock()), width, self.row_height,
-                         self.app.console, styles)
+        return row_lines(row, when, width, self.row_height, self.app.console, styles)
 
     def region_of_cursor(self) -> Region:
         return Region(0, self.cursor * self.row_height, self.scrollable_content_region.width,
