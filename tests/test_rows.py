@@ -3,6 +3,7 @@ publication name of a related link."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 from rich.console import Console
@@ -76,6 +77,9 @@ def test_related_links_name_the_publication(wire: Library) -> None:
     assert sources[LINKED[0]] == "The Wire"  # cached: its feed
     assert sources[LINKED[10]] == "The Wire"  # not cached, on the same site
     assert view.related[10].article_id is None
+    asyncio.run(wire.open_url(view.related[10].url))  # now cached, in "Opened links"
+    again = wire.article(view.id).related[10]
+    assert again.article_id is not None and again.source == "The Wire"
     other = wire._resolve_related([RelatedLink("Elsewhere", "https://www.example.invalid/a")],
                                   view.url, view.feed)
     assert other[0].source == ""

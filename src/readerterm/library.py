@@ -223,7 +223,9 @@ class Library:
         own_site = _site(own_url)
         out = []
         for link in unique:
-            article_id, source = found.get(link.url, (None, ""))
+            article_id, source, feed_url = found.get(link.url, (None, "", ""))
+            if feed_url == OPENED_FEED:
+                source = ""  # opened from a link earlier: "Opened links" is no publication
             if not source and own_site and _site(link.url) == own_site:
                 source = own_feed
             out.append(replace(link, article_id=article_id, source=source))
