@@ -27,9 +27,9 @@ class KeySpec:
 APP_KEYS: tuple[KeySpec, ...] = (
     KeySpec("next-pane", "tab", "app.cycle_pane(1)", "Next pane", priority=True),
     KeySpec("prev-pane", "shift+tab", "app.cycle_pane(-1)", "Previous pane", priority=True),
-    KeySpec("pane-back", "escape", "app.pane_back", "Back up one pane (reader, list, sections)"),
-    KeySpec("zoom", "z", "app.toggle_zoom", "Give the reader the whole screen, or give it back"),
-    KeySpec("toggle-links", "L", "app.toggle_links", "Show or hide the links pane"),
+    KeySpec("pane-back", "escape", "app.pane_back", "Back up one pane"),
+    KeySpec("zoom", "z", "app.toggle_zoom", "Reader on the whole screen, or back"),
+    KeySpec("toggle-links", "L", "app.toggle_links", "Collapse or open the links pane"),
     KeySpec("sections-narrower", "less_than_sign", "app.sections_width(-2)",
             "Make the sections pane narrower"),
     KeySpec("sections-wider", "greater_than_sign", "app.sections_width(2)",
