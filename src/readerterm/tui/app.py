@@ -9,6 +9,7 @@ the app in modules of their own, over a shared base (tui/base.py).
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -29,12 +30,15 @@ from readerterm.library import BadInput, Library, SearchError
 from readerterm.models import ArticleRow
 from readerterm.safety import clean_line, strip_controls
 from readerterm.tui.commands import ReaderCommands
+from readerterm.tui.feed_errors import FeedErrorStatus
+from readerterm.tui.first_run import FirstRunActions
 from readerterm.tui.history import Entry, History
 from readerterm.tui.idlegc import IdleCollector
 from readerterm.tui.keys import app_bindings, keymap
 from readerterm.tui.layout import LayoutActions, narrow_below
 from readerterm.tui.marks import MarkActions
 from readerterm.tui.navigation import NavigationActions
+from readerterm.tui.next_feed import NextFeedActions
 from readerterm.tui.refreshing import RefreshActions
 from readerterm.tui.screens.help import HelpScreen
 from readerterm.tui.service import ListSource, Selection, Service
@@ -47,7 +51,8 @@ from readerterm.tui.widgets.sections import SectionsTree
 from readerterm.tui.widgets.status import StatusLine
 
 
-class ReaderApp(NavigationActions, MarkActions, RefreshActions, LayoutActions):
+class ReaderApp(NavigationActions, MarkActions, RefreshActions, NextFeedActions,
+                FeedErrorStatus, FirstRunActions, LayoutActions):
     """readerterm's terminal reader."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -95,6 +100,10 @@ class ReaderApp(NavigationActions, MarkActions, RefreshActions, LayoutActions):
         theme = load_state(self.lib.paths.data_dir).get("theme") or self.lib.settings.ui.theme
         if theme in self.available_themes:
             self.theme = theme
+        elif theme == self.lib.settings.ui.theme:
+            self.notify(f"config.toml: [ui] theme {theme!r} is not a theme; for example: "
+                        'theme = "textual-dark" (ctrl+p, "theme" lists them)',
+                        severity="warning", markup=False)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         mapping, warnings = keymap(self.lib.settings.ui.keys)
         self.set_keymap(mapping)
@@ -153,15 +162,15 @@ class ReaderApp(NavigationActions, MarkActions, RefreshActions, LayoutActions):
         self.feeds = await self.service.feeds()
         self.sections.show_feeds(self.feeds)
         self.show_info()
+        self.clear_feed_error(unless_still_failing=True)
+        self.offer_first_run()
 
     @on(Tree.NodeHighlighted, "#sections")
     def section_highlighted(self, event: Tree.NodeHighlighted[Selection]) -> None:
         selection = event.node.data
         if selection is None:
             return
-        feed = self.sections.feed(selection.feed_id)
-        if feed is not None and feed.error:
-            self.status.message(f"{feed.title or feed.url}: {feed.error}", style="red")
+        self.show_feed_error(self.sections.feed(selection.feed_id))
         if self.source.query is None and self.source.selection == selection:
             return
         self.source = ListSource(selection)
@@ -246,6 +255,8 @@ class ReaderApp(NavigationActions, MarkActions, RefreshActions, LayoutActions):
             start -= step  # the highlighted article, unread and not open, comes first
         found = await self.service.step_unread(self.source, start, step)
         if found is None:
+            if step > 0 and await self.next_feed_with_unread():
+                return
             self.notify("No more unread articles." if step > 0 else "No unread article above.")
             return
         index, article_id = found
@@ -319,4 +330,9 @@ def run_reader(lib: Library, *, title: str | None = None, refresh: bool = True) 
     """Run the reader on `lib` until the user quits; returns the exit code."""
     app = ReaderApp(lib, title=title, refresh_on_start=refresh)
     app.run()
+    # Quitting: the refresh was cancelled and its writes finished. What is left is
+    # Python's last collection, which would trace every object the reader made (full
+    # collections wait while it runs, tui/idlegc.py): 0.5-1 s after a first refresh.
+    # Nothing of it needs tracing again.
+    gc.freeze()
     return app.return_code or 0

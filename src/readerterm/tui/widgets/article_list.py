@@ -255,7 +255,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _row_lines(self, row: ArticleRow, width: int) -> list[Text]:
         """The row's lines, laid out once for all of them (render_line asks per line)."""
-        when = age(row.published, self.clock())
+        when = age(row.published, self.clock()) if row.date_known else "?"  # never "now"
         key = (row, width, self.row_height, when, self.app.theme)
         lines = self._lines.get(key)
         if lines is None:
