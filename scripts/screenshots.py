@@ -3,14 +3,17 @@
     python scripts/screenshots.py [OUT_DIR]        # default: screenshots/ beside scripts/
 
 Builds the demo home in a temporary folder (the demo server on 127.0.0.1, nothing else
-is reached), refreshes it, then drives the reader headless at 120x40 with the keys a
-person would press, and saves:
+is reached), refreshes it, then drives the reader headless with the keys a person would
+press, and saves (at 120x40 unless named):
 
 - main.svg      the three panes at start, the newest article open
 - article.svg   an article reached through a related link, scrolled to its inline
-                figure caption and its "Related articles"
+                figure caption, its links in the links pane
 - search.svg    the results of a search, the first one opened
 - help.svg      the help screen with every key
+- list-80x24.svg, article-80x24.svg   a small terminal: one pane at a time, the list
+                with whole titles, then an article with its links in view
+- main-160x50.svg                      a large one: the three panes, an article open
 
 The clock and the articles' dates are fixed, so a rerun changes the files only when the
 reader's look changes. Rerun it whenever the UI changes.
@@ -27,8 +30,8 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from readerterm.demo import build_demo_home
+from readerterm.library import Library
 from readerterm.tui.app import ReaderApp
-from readerterm.tui.widgets.reader import RelatedItem
 
 NOW = datetime(2025, 6, 10, 12, 0, tzinfo=UTC)
 SIZE = (120, 40)
@@ -68,18 +71,18 @@ async def shoot(out: Path) -> list[Path]:
             saved.append(save(app, out, "main"))
 
             # Follow related link 2 (a cached article in another section), then page the
-            # reader down to its inline figure and related links.
+            # reader down to its inline figure; the links are in their pane below.
             await pilot.press("2")
             await settle(pilot)
             await pilot.press("tab")
-            heading = app.reader.query(".related-heading").last()
-            while heading.region.y + 6 > app.reader.region.bottom:
+            caption = app.reader.query(".caption").last()
+            while caption.region.y + 4 > app.reader.region.bottom:
                 before = app.reader.scroll_y
                 await pilot.press("space")
                 await settle(pilot)
                 if app.reader.scroll_y == before:
                     break
-            app.reader.query(RelatedItem).first().focus()
+            await pilot.press("tab")  # the links pane, its first link highlighted
             await settle(pilot)
             saved.append(save(app, out, "article"))
 
@@ -95,6 +98,28 @@ async def shoot(out: Path) -> list[Path]:
             await settle(pilot)
             saved.append(save(app, out, "help"))
             await pilot.press("escape")
+        saved.extend(await shoot_sizes(home.library, out))
+    return saved
+
+
+async def shoot_sizes(library: Library, out: Path) -> list[Path]:
+    """The list and an article at 80x24, and the three panes at 160x50."""
+    saved: list[Path] = []
+    app = ReaderApp(library, title="readerterm demo", clock=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("home")
+        await settle(pilot)
+        saved.append(save(app, out, "list-80x24"))
+        await pilot.press("enter")
+        await settle(pilot)
+        saved.append(save(app, out, "article-80x24"))
+    app = ReaderApp(library, title="readerterm demo", clock=lambda: NOW)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        saved.append(save(app, out, "main-160x50"))
     return saved
 
 

@@ -89,9 +89,13 @@ def test_reader_in_tmux_shows_feed_text_and_nothing_else(tmux: Tmux, tmp_path: P
             screen = tmux.wait_until(fewer_unread(left), "an article marked read")
             left = unread_count(screen)
             if n % 5 == 0:
+                # The headline and the list rows: titles with markup. The reader first: a
+                # click on a list row opens that article, and a click on the reader while
+                # it is being replaced meets the same Textual crash as above.
                 for y in (3, 5, 7):
-                    click(tmux, 60, y)  # the list rows and the headline: titles with markup
                     click(tmux, 100, y)
+                for y in (3, 5, 7):
+                    click(tmux, 60, y)
             tmux("send-keys", "-t", "reader", "n")
             assert tmux.alive(), tmux.screen()
         screen = tmux.wait_until(lambda s: unread_count(s) == 0 and NO_MORE in s,

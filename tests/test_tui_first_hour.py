@@ -247,5 +247,6 @@ async def test_a_list_row_without_a_date_shows_no_age(world: World) -> None:
         row = app.articles.current
         assert row is not None and row.date_known
         undated = replace(row, published=NOW.strftime("%Y-%m-%dT%H:%M:%SZ"), date_known=False)
-        assert app.articles._row_text(undated, 80).plain.rstrip().endswith("?")
-        assert not app.articles._row_text(row, 80).plain.rstrip().endswith("?")
+        # The row's last line ends with its source and age (widgets/rows.py).
+        assert app.articles._row_lines(undated, 80)[-1].plain.rstrip().endswith("?")
+        assert not app.articles._row_lines(row, 80)[-1].plain.rstrip().endswith("?")

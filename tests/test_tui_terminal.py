@@ -26,11 +26,12 @@ NEW = TITLES[-1]
 
 
 def _rows(screen: str) -> dict[str, bool]:
-    """Each title in the article list (left of the reader): whether its row shows the
-    unread mark."""
+    """Each title in the article list (between the sections and the reader): whether its
+    row shows the unread mark."""
     rows = {}
     for line in screen.splitlines():
-        left = line.split("│")[0]
+        cells = line.split("│")
+        left = cells[1] if len(cells) >= 3 else cells[0]
         for title in TITLES:
             if title in left:
                 rows[title] = "●" in left

@@ -3,6 +3,7 @@ what a user sees (`capture-pane`) and send it keys and clicks."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from collections.abc import Callable
@@ -15,8 +16,12 @@ class Tmux:
         self.socket = socket
 
     def __call__(self, *args: str, check: bool = True) -> str:
+        # The first command starts the server, whose environment every pane inherits:
+        # without COLUMNS and LINES (pytest's process may have them, 80 and 24), so that
+        # the reader takes the pane's real size.
+        env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
         done = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
-                              text=True, timeout=30, check=False)
+                              text=True, timeout=30, check=False, env=env)
         if check and done.returncode != 0:
             raise AssertionError(f"tmux {args}: {done.stderr}")
         return done.stdout

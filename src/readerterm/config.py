@@ -54,6 +54,9 @@ class RetentionSettings:
 class UISettings:
     theme: str = "textual-dark"
     keys: dict[str, str] = field(default_factory=dict)
+    measure: int = 80  # the reader's longest line, in columns
+    sections_width: int = 28  # columns of the sections pane (keys < and > change it)
+    footer: bool = True  # the line of keys for the focused pane
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,9 @@ per_feed = 500            # ...or the newest this many per feed, whichever keeps
 
 [ui]
 theme = "textual-dark"
+measure = 80              # the reader's longest line, in columns
+sections_width = 28       # width of the sections pane (< and > change it in the reader)
+footer = true             # show the keys of the focused pane on the bottom line
 
 [ui.keys]
 # Remap any binding by its id (the ids are listed by the reader's help, "?"), e.g.:

@@ -21,6 +21,7 @@ from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from readerterm import paths as paths_mod
 from readerterm.config import (
@@ -48,6 +49,15 @@ if TYPE_CHECKING:
 __all__ = ["Added", "ArticleView", "BadInput", "FetchFailed", "Filters", "Library", "Progress",
            "RefreshReport", "SearchError", "Similar", "fetch_document", "parse_date_arg",
            "read_document"]
+
+
+def _site(url: str | None) -> str:
+    """Scheme, host and port of `url` ("" when it has none)."""
+    try:
+        parts = urlsplit(url or "")
+        return f"{parts.scheme}://{parts.netloc.lower()}" if parts.netloc else ""
+    except ValueError:
+        return ""
 
 
 class Library:
@@ -189,7 +199,8 @@ class Library:
         if (doc.lead_image is None and lead is not None
                 and not any(i.src == lead.src for i in doc.images)):
             doc = replace(doc, lead_image=lead)
-        related = self._resolve_related([*doc.related, *feed_related], row["url"])
+        related = self._resolve_related([*doc.related, *feed_related], row["url"],
+                                        row["feed_title"])
         doc = replace(doc, related=tuple(related), title=doc.title or row["title"])
         return ArticleView(
             id=row["id"], title=row["title"] or doc.title, feed=row["feed_title"],
@@ -200,7 +211,11 @@ class Library:
             fulltext=status, note=note,
         )
 
-    def _resolve_related(self, links: list[RelatedLink], own_url: str | None) -> list[RelatedLink]:
+    def _resolve_related(self, links: list[RelatedLink], own_url: str | None,
+                         own_feed: str = "") -> list[RelatedLink]:
+        """Links once each, with the cached article's id when there is one, and the
+        publication's name: the feed of the cached article, or this article's feed when
+        the link is on the same site (the widget falls back to the host)."""
         seen: set[str] = set()
         unique: list[RelatedLink] = []
         for link in links:
@@ -208,8 +223,17 @@ class Library:
                 continue
             seen.add(link.url)
             unique.append(link)
-        ids = self.store.ids_for_urls(link.url for link in unique)
-        return [replace(link, article_id=ids.get(link.url)) for link in unique]
+        found = self.store.feeds_for_urls(link.url for link in unique)
+        own_site = _site(own_url)
+        out = []
+        for link in unique:
+            article_id, source, feed_url = found.get(link.url, (None, "", ""))
+            if feed_url == OPENED_FEED:
+                source = ""  # opened from a link earlier: "Opened links" is no publication
+            if not source and own_site and _site(link.url) == own_site:
+                source = own_feed
+            out.append(replace(link, article_id=article_id, source=source))
+        return out
 
     # -- subscriptions -----------------------------------------------------------------
     def reload_subscriptions(self) -> None:

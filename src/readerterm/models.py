@@ -38,12 +38,14 @@ class Image:
 
 @dataclass(frozen=True)
 class RelatedLink:
-    """A link to another article; `article_id` is set when that article is in the cache."""
+    """A link to another article; `article_id` is set when that article is in the cache,
+    `source` (the publication's name) when the library knows it."""
 
     title: str
     url: str
     author: str = ""
     article_id: int | None = None
+    source: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"title": self.title, "url": self.url, "author": self.author}

@@ -286,6 +286,19 @@ class Store(Database):
                 out[url] = int(row[0])
         return out
 
+    def feeds_for_urls(self, urls: Iterable[str]) -> dict[str, tuple[int, str, str]]:
+        """For each URL with a cached article (the newest when several): its id, its
+        feed's title and its feed's URL."""
+        out: dict[str, tuple[int, str, str]] = {}
+        for url in urls:
+            row = self.conn.execute(
+                "SELECT a.id, COALESCE(NULLIF(f.title, ''), f.url), f.url FROM articles a "
+                "JOIN feeds f ON f.id = a.feed_id WHERE a.url = ? "
+                "ORDER BY a.published DESC LIMIT 1", (url,)).fetchone()
+            if row:
+                out[url] = (int(row[0]), str(row[1]), str(row[2]))
+        return out
+
     def mark(self, article_id: int, *, read: bool | None = None,
              starred: bool | None = None) -> bool:
         """Set read and/or starred; logs the change. False if there is no such article."""

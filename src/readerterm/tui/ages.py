@@ -17,7 +17,8 @@ def parse_iso(value: str | None) -> datetime | None:
 
 
 def age(published: str | None, now: datetime) -> str:
-    """"now", "5m", "3h", "2d", then "12 Mar", then "Mar 21"."""
+    """"now", "5m", "3h", "2d", then "12 Mar" this year, then "Mar 2021" (the year whole:
+    "Nov 12" would read as a day of this year)."""
     when = parse_iso(published)
     if when is None:
         return ""
@@ -32,7 +33,7 @@ def age(published: str | None, now: datetime) -> str:
         return f"{int(seconds // 86400)}d"
     if when.year == now.year:
         return when.strftime("%d %b")
-    return when.strftime("%b %y")
+    return when.strftime("%b %Y")
 
 
 def long_date(published: str | None) -> str:

@@ -19,7 +19,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import events, on, work
 from textual.app import App, ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.theme import Theme
@@ -29,13 +29,13 @@ from textual.worker import Worker, WorkerState
 from readerterm.library import BadInput, Library, SearchError
 from readerterm.models import ArticleRow
 from readerterm.safety import clean_line, strip_controls
-from readerterm.tui.base import PANES
 from readerterm.tui.commands import ReaderCommands
 from readerterm.tui.feed_errors import FeedErrorStatus
 from readerterm.tui.first_run import FirstRunActions
 from readerterm.tui.history import Entry, History
 from readerterm.tui.idlegc import IdleCollector
-from readerterm.tui.keys import ALL_KEYS, app_bindings, keymap
+from readerterm.tui.keys import app_bindings, keymap
+from readerterm.tui.layout import LayoutActions, narrow_below
 from readerterm.tui.marks import MarkActions
 from readerterm.tui.navigation import NavigationActions
 from readerterm.tui.next_feed import NextFeedActions
@@ -44,20 +44,21 @@ from readerterm.tui.screens.help import HelpScreen
 from readerterm.tui.service import ListSource, Selection, Service
 from readerterm.tui.state import load_state, save_state
 from readerterm.tui.widgets.article_list import PAGE_SIZE, ArticleList
+from readerterm.tui.widgets.keyhints import KeyHints
+from readerterm.tui.widgets.links import LinksPane
 from readerterm.tui.widgets.reader import ReaderPane
 from readerterm.tui.widgets.sections import SectionsTree
 from readerterm.tui.widgets.status import StatusLine
 
 
 class ReaderApp(NavigationActions, MarkActions, RefreshActions, NextFeedActions,
-                FeedErrorStatus, FirstRunActions):
+                FeedErrorStatus, FirstRunActions, LayoutActions):
     """readerterm's terminal reader."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "readerterm"
     BINDINGS: ClassVar[list[BindingType]] = app_bindings()
     COMMANDS = App.COMMANDS | {ReaderCommands}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
 
     def __init__(self, lib: Library, *, title: str | None = None,
                  clock: Callable[[], datetime] | None = None,
@@ -74,6 +75,9 @@ class ReaderApp(NavigationActions, MarkActions, RefreshActions, NextFeedActions,
         self.collector = IdleCollector()
         if title:
             self.title = clean_line(title, 100)
+        # One pane at a time below the width where the three fit (tui/layout.py).
+        width = narrow_below(lib.settings.ui.sections_width)
+        self.HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (width, "-wide")]
 
     # -- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -85,7 +89,10 @@ class ReaderApp(NavigationActions, MarkActions, RefreshActions, NextFeedActions,
                 yield Static("All", id="list-title", markup=False)
                 yield ArticleList(clock=self.clock, id="articles")
                 yield Static("", id="snippet", markup=False)
-            yield ReaderPane(id="reader")
+            with Vertical(id="reader-column"):
+                yield ReaderPane(measure=self.lib.settings.ui.measure, id="reader")
+                yield LinksPane(id="links")
+        yield KeyHints(id="keys")
         yield StatusLine(id="status")
 
     def on_mount(self) -> None:
@@ -102,6 +109,8 @@ class ReaderApp(NavigationActions, MarkActions, RefreshActions, NextFeedActions,
         self.set_keymap(mapping)
         for warning in warnings:
             self.notify(warning, severity="warning", markup=False)
+        self.query_one(LinksPane).display = False
+        self.setup_layout()
         self.articles.focus()
         # The list first (one database thread: what is asked first comes first), the
         # sections' counts next, the refresh once the cached list is on the screen
@@ -140,30 +149,12 @@ class ReaderApp(NavigationActions, MarkActions, RefreshActions, NextFeedActions,
             self.notify(f"{type(error).__name__}: {error}", title="Error", severity="error",
                         markup=False)
 
-    # -- panes and focus ---------------------------------------------------------------
-    def action_cycle_pane(self, step: int) -> None:
-        visible = [p for p in PANES if self.query_one(f"#{p}").region.width > 0]
-        if not visible:
-            return
-        current = self.focused_pane()
-        index = visible.index(current) if current in visible else -1
-        self.focus_pane(visible[(index + step) % len(visible)])
-
+    # -- panes and focus (see tui/layout.py) -------------------------------------------
     def action_page_reader(self, direction: int) -> None:
         self.reader.page(direction)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.key_displays()))
-
-    def key_displays(self) -> dict[str, str]:
-        """Each binding id with its keys as they are now, for people."""
-        out: dict[str, str] = {}
-        active = self._keymap
-        for spec in ALL_KEYS:
-            keys = active.get(spec.id, spec.keys)
-            out[spec.id] = ", ".join(self.get_key_display(Binding(k.strip(), ""))
-                                     for k in keys.split(",") if k.strip())
-        return out
 
     # -- the sections pane -------------------------------------------------------------
     @work(exclusive=True, group="feeds", exit_on_error=False)
@@ -213,7 +204,7 @@ class ReaderApp(NavigationActions, MarkActions, RefreshActions, NextFeedActions,
         if keep is not None:
             found = await self.service.locate(source, keep)
             if found is not None:
-                scroll = listing.scroll_y + (found - listing.cursor)
+                scroll = listing.scroll_y + (found - listing.cursor) * listing.row_height
                 index = found
             else:
                 index = min(listing.cursor, max(0, total - 1))
@@ -306,6 +297,8 @@ class ReaderApp(NavigationActions, MarkActions, RefreshActions, NextFeedActions,
         self.remember()
         self.history.visit(Entry(article_id=article_id, focus=self.focused_pane()))
         self.load_article(article_id)
+        if self.is_narrow() and self.focused_pane() == "articles":
+            self.focus_pane("reader")  # one pane at a time: the article takes the screen
 
     @work(exclusive=True, group="article", exit_on_error=False)
     async def load_article(self, article_id: int, scroll: float = 0.0, focus: str | None = None,

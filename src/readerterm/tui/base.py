@@ -27,7 +27,7 @@ from readerterm.tui.widgets.reader import ReaderPane
 from readerterm.tui.widgets.sections import SectionsTree
 from readerterm.tui.widgets.status import StatusLine
 
-PANES = ("sections", "articles", "reader")
+PANES = ("sections", "articles", "reader", "links")
 
 
 class ReaderBase(App[int]):

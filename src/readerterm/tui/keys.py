@@ -27,6 +27,13 @@ class KeySpec:
 APP_KEYS: tuple[KeySpec, ...] = (
     KeySpec("next-pane", "tab", "app.cycle_pane(1)", "Next pane", priority=True),
     KeySpec("prev-pane", "shift+tab", "app.cycle_pane(-1)", "Previous pane", priority=True),
+    KeySpec("pane-back", "escape", "app.pane_back", "Back up one pane"),
+    KeySpec("zoom", "z", "app.toggle_zoom", "Reader on the whole screen, or back"),
+    KeySpec("toggle-links", "L", "app.toggle_links", "Collapse or open the links pane"),
+    KeySpec("sections-narrower", "less_than_sign", "app.sections_width(-2)",
+            "Make the sections pane narrower"),
+    KeySpec("sections-wider", "greater_than_sign", "app.sections_width(2)",
+            "Make the sections pane wider"),
     KeySpec("page-down", "space", "app.page_reader(1)", "Page the reader down"),
     KeySpec("page-up", "b", "app.page_reader(-1)", "Page the reader up"),
     KeySpec("next-unread", "n", "app.step_unread(1)", "Next unread article"),

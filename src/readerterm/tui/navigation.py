@@ -13,7 +13,7 @@ from readerterm.tui.base import ReaderBase
 from readerterm.tui.history import Entry
 from readerterm.tui.refreshing import looks_offline
 from readerterm.tui.service import ListSource
-from readerterm.tui.widgets.reader import LinkItem
+from readerterm.tui.widgets.links import LinkItem
 
 
 class NavigationActions(ReaderBase):

@@ -1,5 +1,8 @@
 """The articles pane: a line-API list that pages rows in on demand.
 
+Each article takes `row_height` lines (its title wrapped, then source and age: see
+widgets/rows.py), the same for every row, so row `i` starts at line `i * row_height`.
+
 Only the visible rows are rendered (`render_line`), and rows are asked for a page at a
 time with `NeedPage`; the App loads them from the library in a worker and hands them back
 with `set_page`. There is never one widget per article, and never all rows in memory, so
@@ -25,15 +28,15 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from readerterm.models import ArticleRow
-from readerterm.safety import clean_line
 from readerterm.tui.ages import age
 from readerterm.tui.keys import pane_binding
+from readerterm.tui.widgets.rows import RowStyles, row_height, row_lines
 
 PAGE_SIZE = 100
 
 
 class ArticleList(ScrollView, can_focus=True):
-    """Rows of articles: unread mark, star, title, source, age."""
+    """Rows of articles: unread mark, title (wrapped), star, source, age."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         pane_binding("cursor-down", "cursor_down"),
@@ -92,6 +95,8 @@ class ArticleList(ScrollView, can_focus=True):
         self.empty_text = "No articles."
         self._pages: LRUCache[int, list[ArticleRow]] = LRUCache(64)
         self._asked: set[int] = set()
+        self.row_height = 2
+        self._lines: LRUCache[tuple[object, ...], list[Text]] = LRUCache(256)
 
     # -- data from the App -------------------------------------------------------------
     def load(self, total: int, pages: dict[int, list[ArticleRow]], *, cursor: int = 0,
@@ -104,7 +109,7 @@ class ArticleList(ScrollView, can_focus=True):
         for page, rows in pages.items():
             self._pages[page] = rows
         self.cursor = max(0, min(cursor, total - 1))
-        self.virtual_size = Size(self.scrollable_content_region.width, total)
+        self._size_rows()
         if scroll is None:
             self._keep_cursor_visible()
         else:
@@ -155,7 +160,7 @@ class ArticleList(ScrollView, can_focus=True):
                                   starred=row.starred if starred is None else starred)
                     if new != row:
                         rows[i] = new
-                        self.refresh_line(page * PAGE_SIZE + i)
+                        self._refresh_row(page * PAGE_SIZE + i)
 
     # -- cursor --------------------------------------------------------------------------
     def move_to(self, index: int) -> None:
@@ -164,17 +169,31 @@ class ArticleList(ScrollView, can_focus=True):
         old = self.cursor
         self.cursor = max(0, min(index, self.total - 1))
         self._keep_cursor_visible()  # (a scroll repaints every line)
-        self.refresh_line(old)
-        self.refresh_line(self.cursor)
+        self._refresh_row(old)
+        self._refresh_row(self.cursor)
         self.post_message(self.Highlighted())
+
+    def _refresh_row(self, index: int) -> None:
+        self.refresh_lines(index * self.row_height, self.row_height)
+
+    def _size_rows(self) -> None:
+        width = self.scrollable_content_region.width
+        self.row_height = row_height(width)
+        self.virtual_size = Size(width, self.total * self.row_height)
+
+    @property
+    def rows_per_screen(self) -> int:
+        return max(1, self.scrollable_content_region.height // self.row_height)
 
     def _keep_cursor_visible(self) -> None:
         height = max(1, self.scrollable_content_region.height)
         top = round(self.scroll_y)
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
-        elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+        first = self.cursor * self.row_height
+        last = first + self.row_height - 1
+        if first < top:
+            self.scroll_to(y=first, animate=False, immediate=True)
+        elif last >= top + height:
+            self.scroll_to(y=last - height + 1, animate=False, immediate=True)
 
     def action_cursor_down(self) -> None:
         self.move_to(self.cursor + 1)
@@ -183,7 +202,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.move_to(self.cursor - 1)
 
     def action_page(self, direction: int) -> None:
-        self.move_to(self.cursor + direction * max(1, self.scrollable_content_region.height - 1))
+        self.move_to(self.cursor + direction * max(1, self.rows_per_screen - 1))
 
     def action_jump(self, index: int) -> None:
         self.move_to(self.total - 1 if index < 0 else index)
@@ -197,18 +216,22 @@ class ArticleList(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        index = round(self.scroll_y) + offset.y
+        index = (round(self.scroll_y) + offset.y) // self.row_height
         if 0 <= index < self.total:
             self.move_to(index)
             self.action_select()
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, self.total)
+        before = self.row_height
+        self._size_rows()
+        if self.row_height != before:
+            self._keep_cursor_visible()
 
     # -- rendering -----------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        index = round(self.scroll_y) + y
+        line = round(self.scroll_y) + y
+        index, part = divmod(line, self.row_height)
         base = self.rich_style
         if self.total == 0:
             if y == 0:
@@ -221,31 +244,34 @@ class ArticleList(ScrollView, can_focus=True):
         style = base
         if index == self.cursor:
             style = base + self.get_component_rich_style("articlelist--cursor")
-        text = self._row_text(row, width) if row else Text("…", style=Style(dim=True))
+        if row is None:
+            text = Text("…" if part == 0 else "", style=Style(dim=True))
+        else:
+            text = self._row_lines(row, width)[part].copy()
         text.stylize_before(style)
         text.truncate(width, pad=True)
         segments = list(text.render(self.app.console))
         return Strip(segments, width).crop(0, width).extend_cell_length(width, style)
 
-    def _row_text(self, row: ArticleRow, width: int) -> Text:
+    def _row_lines(self, row: ArticleRow, width: int) -> list[Text]:
+        """The row's lines, laid out once for all of them (render_line asks per line)."""
         when = age(row.published, self.clock()) if row.date_known else "?"  # never "now"
-        source = clean_line(row.feed, 14)
-        muted = self.get_component_rich_style("articlelist--source")
-        right = Text()
-        right.append(f" {source}", muted)
-        right.append(f" {when:>6}", muted)
-        mark = Text("●" if not row.read else " ", style=Style(color="cyan"))
-        star = Text("★ " if row.starred else "  ",
-                    style=self.get_component_rich_style("articlelist--star"))
-        title_room = max(1, width - len(mark) - len(star) - right.cell_len)
-        if title_room < 16:  # narrow: drop the source, keep the age
-            right = Text(f" {when:>6}", muted)
-            title_room = max(1, width - len(mark) - len(star) - right.cell_len)
-        title_style = self.get_component_rich_style(
-            "articlelist--read" if row.read else "articlelist--unread")
-        title = Text(clean_line(row.title) or "(untitled)", style=title_style)
-        title.truncate(title_room, overflow="ellipsis", pad=True)
-        return Text.assemble(mark, star, title, right)
+        key = (row, width, self.row_height, when, self.app.theme)
+        lines = self._lines.get(key)
+        if lines is None:
+            lines = self._lay_out(row, when, width)
+            self._lines[key] = lines
+        return lines
+
+    def _lay_out(self, row: ArticleRow, when: str, width: int) -> list[Text]:
+        component = self.get_component_rich_style
+        styles = RowStyles(unread=component("articlelist--unread"),
+                           read=component("articlelist--read"),
+                           source=component("articlelist--source"),
+                           star=component("articlelist--star"),
+                           mark=Style(color="cyan"))
+        return row_lines(row, when, width, self.row_height, self.app.console, styles)
 
     def region_of_cursor(self) -> Region:
-        return Region(0, self.cursor, self.scrollable_content_region.width, 1)
+        return Region(0, self.cursor * self.row_height, self.scrollable_content_region.width,
+                      self.row_height)

@@ -1,5 +1,6 @@
-"""The reader pane: an article's Document as text, captions set apart, then numbered
-related links that can be focused, clicked or followed by number.
+"""The reader pane: an article's Document as text, captions set apart, at most
+`measure` cells wide. Its numbered links are shown by the links pane beside it
+(widgets/links.py), which `show` fills.
 
 Every string here comes from a feed or a page, so it is shown as rich Text (never markup)
 and passed through `strip_controls` once more on the way to the screen.
@@ -7,15 +8,11 @@ and passed through `strip_controls` once more on the way to the screen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
-from urllib.parse import urlsplit
 
 from rich.text import Text
-from textual import events
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -24,6 +21,7 @@ from readerterm.related import Similar
 from readerterm.safety import clean_line, strip_controls
 from readerterm.tui.ages import long_date
 from readerterm.tui.keys import pane_binding
+from readerterm.tui.widgets.links import LinksPane
 
 
 def _t(value: str) -> str:
@@ -64,63 +62,6 @@ def block_text(block: Block) -> Text:
     return Text(_t(block.text))
 
 
-def source_of(url: str) -> str:
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:
-        host = ""
-    return host.removeprefix("www.")
-
-
-class LinkItem(Static, can_focus=True):
-    """Link number `number` in the reader; enter or a click follows it."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [pane_binding("open", "follow")]
-
-    @dataclass
-    class Followed(Message):
-        number: int
-
-    def __init__(self, number: int, title: str, meta: list[str], note: str = "") -> None:
-        text = Text(f"{number}. ", style="bold")
-        text.append(title, style="underline")
-        meta = [m for m in meta if m]
-        if meta:
-            text.append("\n   " + " · ".join(meta), style="dim")
-        if note:
-            text.append(f"  ({note})", style="dim italic")
-        super().__init__(text, markup=False, classes="related-link")
-        self.number = number
-
-    def action_follow(self) -> None:
-        self.post_message(self.Followed(self.number))
-
-    def on_click(self, event: events.Click) -> None:
-        event.stop()
-        self.action_follow()
-
-
-class RelatedItem(LinkItem):
-    """A publisher's related link."""
-
-    def __init__(self, number: int, link: RelatedLink) -> None:
-        super().__init__(number, clean_line(link.title) or clean_line(link.url),
-                         [clean_line(link.author, 100), source_of(link.url)],
-                         "" if link.article_id is not None
-                         else "not cached: fetched when followed")
-        self.link = link
-
-
-class SimilarItem(LinkItem):
-    """An article from the cache on the same story or subject."""
-
-    def __init__(self, number: int, similar: Similar) -> None:
-        feeds = ", ".join(clean_line(f, 60) for f in (similar.feed, *similar.also_in))
-        super().__init__(number, clean_line(similar.title) or "(untitled)",
-                         [feeds, long_date(similar.published)])
-        self.similar = similar
-
-
 class ReaderPane(VerticalScroll, can_focus=True):
     """The open article."""
 
@@ -129,10 +70,12 @@ class ReaderPane(VerticalScroll, can_focus=True):
         pane_binding("cursor-up", "scroll_up"),
     ]
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, measure: int = 80, id: str | None = None) -> None:
         super().__init__(id=id)
         self.view: ArticleView | None = None
         self.similar: tuple[Similar, ...] = ()
+        self.measure = measure
+        """The longest line of text, in cells."""
 
     def compose_placeholder(self) -> list[Widget]:
         return [Static(Text("Open an article with enter.", style="dim"), classes="note")]
@@ -144,24 +87,22 @@ class ReaderPane(VerticalScroll, can_focus=True):
     def related(self) -> tuple[RelatedLink, ...]:
         return self.view.related if self.view else ()
 
-    async def show_similar(self, article_id: int, similar: list[Similar]) -> None:
-        """Add "More on this story" under the related links, numbered after them."""
+    @property
+    def links(self) -> LinksPane | None:
+        """The links pane that shows this article's links (None in a bare test app)."""
+        found = self.screen.query(LinksPane)
+        return found.first() if found else None
+
+    async def show_similar(self, article_id: int, similar: list[Similar], *,
+                           keep_cursor: bool = False) -> None:
+        """Set "More on this story" (numbered after the related links) in the links pane."""
         if self.view is None or self.view.id != article_id:
             return
-        await self.query(".similar").remove()
         linked = {link.article_id for link in self.related} | {article_id}
-        similar = [item for item in similar if item.id not in linked]
-        self.similar = tuple(similar)
-        if not similar:
-            return
-        first = len(self.related) + 1
-        widgets: list[Widget] = [Static(Text("More on this story"),
-                                        classes="related-heading similar")]
-        for n, item in enumerate(similar, first):
-            widget = SimilarItem(n, item)
-            widget.add_class("similar")
-            widgets.append(widget)
-        await self.mount_all(widgets)
+        self.similar = tuple(item for item in similar if item.id not in linked)
+        links = self.links
+        if links is not None:
+            await links.show(self.related, self.similar, keep_cursor=keep_cursor)
 
     def widgets_for(self, view: ArticleView) -> list[Widget]:
         doc = view.document
@@ -199,9 +140,8 @@ class ReaderPane(VerticalScroll, can_focus=True):
         flush()
         if not doc.blocks:
             out.append(Static(Text("(no text)", style="dim"), classes="body"))
-        if doc.related:
-            out.append(Static(Text("Related articles"), classes="related-heading"))
-            out.extend(RelatedItem(n, link) for n, link in enumerate(doc.related, 1))
+        for widget in out:
+            widget.styles.max_width = self.measure
         return out
 
     async def show(self, view: ArticleView, scroll: float = 0.0,
@@ -209,16 +149,13 @@ class ReaderPane(VerticalScroll, can_focus=True):
         """Replace the content with `view` (and its "More on this story" when given, else
         the one it had), then scroll to `scroll`."""
         same = self.view is not None and self.view.id == view.id
-        keep_focus = same and isinstance(self.screen.focused, LinkItem)
         if similar is None:
             similar = list(self.similar) if same else []
         self.view = view
         self.similar = ()
         await self.remove_children()
         await self.mount_all(self.widgets_for(view))
-        await self.show_similar(view.id, similar)
-        if keep_focus:
-            self.focus()
+        await self.show_similar(view.id, similar, keep_cursor=same)
 
         def restore() -> None:
             self.scroll_to(y=scroll, animate=False, immediate=True)

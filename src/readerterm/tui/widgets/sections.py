@@ -1,10 +1,14 @@
 """The sections pane: All, Unread, Starred, then each section with its feeds and their
-unread counts. Feed names are data: labels are built as rich Text, never markup."""
+unread counts. Feed names are data: labels are built as rich Text, never markup.
+
+A name too long for the pane ends in an ellipsis; its unread count is always shown.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import BindingType
 from textual.widgets import Tree
@@ -15,15 +19,34 @@ from readerterm.safety import clean_line
 from readerterm.tui.keys import pane_binding
 from readerterm.tui.service import ALL, Selection
 
+COUNT_STYLE = "dim"
+
 
 def _label(name: str, unread: int, *, error: bool = False, bold: bool = False) -> Text:
     text = Text()
     if error:
         text.append("! ", style="bold red")
-    text.append(clean_line(name, 60) or "(untitled)", style="bold" if bold else "")
+    text.append(clean_line(name, 200) or "(untitled)", style="bold" if bold else "")
     if unread:
-        text.append(f" {unread}", style="dim")
+        text.append(f" {unread}", style=COUNT_STYLE)
     return text
+
+
+def fit_label(label: Text, room: int) -> Text:
+    """`label` in `room` cells: the name cut with an ellipsis, its count (the last span,
+    styled COUNT_STYLE) kept whole."""
+    if label.cell_len <= room:
+        return label
+    count = ""
+    spans = label.spans
+    if spans and spans[-1].style == COUNT_STYLE and spans[-1].end == len(label.plain):
+        count = label.plain[spans[-1].start:]
+        label = label[:spans[-1].start]
+    label = label.copy()
+    label.truncate(max(1, room - len(count)), overflow="ellipsis")
+    if count:
+        label.append(count, style=COUNT_STYLE)
+    return label
 
 
 class SectionsTree(Tree[Selection]):
@@ -45,6 +68,27 @@ class SectionsTree(Tree[Selection]):
     def process_label(self, label: str | Text) -> Text:  # type: ignore[override]
         """Labels are always plain text: a str is never parsed as markup here."""
         return label.copy() if isinstance(label, Text) else Text(label)
+
+    def render_label(self, node: TreeNode[Selection], base_style: Style,
+                     style: Style) -> Text:
+        """The label, fitted to the pane's width (names cut, counts kept)."""
+        depth = 0
+        parent = node.parent
+        while parent is not None and parent is not self.root:
+            depth += 1
+            parent = parent.parent
+        prefix = 2 if node.allow_expand else 0
+        room = self.scrollable_content_region.width - depth * self.guide_depth - prefix - 1
+        own = node.label
+        label = fit_label(own if isinstance(own, Text) else Text(own), room).copy()
+        label.stylize(style)
+        if not node.allow_expand:
+            return label
+        icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
+        return Text.assemble((icon, base_style + Style.from_meta({"toggle": True})), label)
+
+    def on_resize(self) -> None:
+        self._invalidate()  # the labels are fitted to the width
 
     def feed(self, feed_id: int | None) -> FeedRow | None:
         return self._feeds.get(feed_id) if feed_id is not None else None
