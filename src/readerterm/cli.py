@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from readerterm import __version__
+from readerterm import __version__, cli_daily
 from readerterm import paths as paths_mod
 from readerterm.config import ConfigError
 from readerterm.library import (
@@ -86,10 +86,11 @@ def _parser() -> argparse.ArgumentParser:
     se.add_argument("--limit", type=int, default=50)
     se.add_argument("--json", action="store_true")
     m = sub.add_parser("mark", help="mark an article read, unread, starred or unstarred")
-    m.add_argument("id", type=int)
+    m.add_argument("id", type=int, nargs="?")
     g = m.add_mutually_exclusive_group(required=True)
     for flag in ("read", "unread", "star", "unstar"):
         g.add_argument(f"--{flag}", dest="change", action="store_const", const=flag)
+    cli_daily.add_mark_arguments(m, g)
     x = sub.add_parser("extract", help="extract articles from local HTML files or URLs")
     x.add_argument("inputs", nargs="+", metavar="FILE_OR_URL")
     x.add_argument("--url", help="the page's URL, for resolving links of a local file")
@@ -286,6 +287,9 @@ def _run(args: argparse.Namespace) -> int:
             else:
                 _article_lines(rows, snippets=True)
         elif cmd == "mark":
+            cli_daily.check_mark(args)
+            if args.change == "all-read":
+                return cli_daily.mark_all_read(lib, args)
             change = {"read": {"read": True}, "unread": {"read": False},
                       "star": {"starred": True}, "unstar": {"starred": False}}[args.change]
             lib.mark(args.id, **change)

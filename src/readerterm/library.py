@@ -159,6 +159,19 @@ class Library:
         if not self.store.mark(article_id, read=read, starred=starred):
             raise BadInput(f"no article with id {article_id}")
 
+    def mark_all_read(self, filters: Filters = Filters()) -> list[int]:
+        """Mark every unread article `filters` cover read (all of them by default);
+        returns their ids, for `set_read` to undo."""
+        from readerterm.store.bulk import mark_read_where
+
+        return mark_read_where(self.store, filters)
+
+    def set_read(self, ids: list[int], read: bool) -> int:
+        """Set the read flag of many articles (an undo); returns how many exist."""
+        from readerterm.store.bulk import set_read
+
+        return set_read(self.store, ids, read)
+
     def article(self, article_id: int) -> ArticleView:
         """One article with its readable Document; related links carry cached ids."""
         row = self.store.article(article_id)

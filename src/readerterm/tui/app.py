@@ -29,6 +29,7 @@ from readerterm.library import BadInput, Library, SearchError
 from readerterm.models import ArticleRow
 from readerterm.safety import clean_line, strip_controls
 from readerterm.tui.base import PANES
+from readerterm.tui.bulk import BulkActions
 from readerterm.tui.commands import ReaderCommands
 from readerterm.tui.history import Entry, History
 from readerterm.tui.idlegc import IdleCollector
@@ -45,7 +46,7 @@ from readerterm.tui.widgets.sections import SectionsTree
 from readerterm.tui.widgets.status import StatusLine
 
 
-class ReaderApp(NavigationActions, MarkActions, RefreshActions):
+class ReaderApp(NavigationActions, MarkActions, BulkActions, RefreshActions):
     """readerterm's terminal reader."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")

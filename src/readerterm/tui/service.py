@@ -199,6 +199,27 @@ class Service:
                     rows[i] = replace(row, read=row.read if read is None else read,
                                       starred=row.starred if starred is None else starred)
 
+    async def mark_all_read(self, filters: Filters) -> list[int]:
+        """Mark what `filters` cover read, in the marks' lane; the ids it marked."""
+        ids = await self._run(partial(self.lib.mark_all_read, filters), self._writes)
+        self._set_cached(set(ids), True)
+        return ids
+
+    async def set_read(self, ids: list[int], read: bool) -> None:
+        """Set the read flag of `ids` (mark-all-read's undo), in the marks' lane."""
+        await self._run(partial(self.lib.set_read, ids, read), self._writes)
+        self._set_cached(set(ids), read)
+
+    def _set_cached(self, ids: set[int], read: bool) -> None:
+        for rows in self._results.values():
+            for i, row in enumerate(rows):
+                if row.id in ids:
+                    rows[i] = replace(row, read=read)
+
+    def results(self, query: str) -> list[ArticleRow]:
+        """The rows of a search already run."""
+        return list(self._results.get(query, []))
+
     # -- network -----------------------------------------------------------------------
     async def refresh(self, feed_ids: list[int] | None,
                       progress: Callable[[str, int, int, str], None]) -> RefreshReport:
