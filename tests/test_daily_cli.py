@@ -44,3 +44,59 @@ def test_mark_all_read_bad_input_marks_nothing(filled: FeedServer, args: list[st
     code, out, err = run(capsys, *args)
     assert code == 2 and out == "" and err.count("\n") == 1
     assert unread(capsys) == 3
+
+
+PODCAST = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Night Radio</title><link>http://127.0.0.1/</link>
+<item><guid>ep1</guid><title>Episode 1: *Tides* [live]</title>
+<link>http://127.0.0.1/ep1</link><pubDate>Mon, 01 Jun 2026 10:00:00 GMT</pubDate>
+<description><![CDATA[<p>Show notes. We talk to <a href="https://tides.example/crew">the
+tide crew</a> and read <a href="/letters">letters</a>.</p>
+<p>Never <a href="javascript:alert(1)">this</a>, and <a href="https://tides.example/crew">the
+crew</a> only once. Music by <a href="https://music.example/a_b">A_B</a>.</p>]]></description>
+<enclosure url="https://cdn.example/ep1.mp3" type="audio/mpeg" length="31415926"/>
+</item></channel></rss>"""
+
+
+@pytest.fixture
+def podcast(filled: FeedServer, capsys: pytest.CaptureFixture[str]) -> int:
+    """The id of a podcast episode with an enclosure and links in its show notes."""
+    url = filled.serve("/radio.xml", PODCAST)
+    assert run(capsys, "add", url, "--section", "Radio")[0] == 0
+    assert run(capsys, "refresh", "--no-fulltext")[0] == 0
+    arts = as_json(capsys, "articles", "--section", "Radio", "--json")
+    return int(arts[0]["id"])
+
+
+def test_show_json_has_enclosures_and_the_links_of_the_text(
+        podcast: int, filled: FeedServer, capsys: pytest.CaptureFixture[str]) -> None:
+    shown = as_json(capsys, "show", str(podcast), "--json")
+    assert shown["enclosures"] == [
+        {"url": "https://cdn.example/ep1.mp3", "type": "audio/mpeg", "length": 31415926}]
+    assert shown["links"] == [
+        {"text": "the tide crew", "url": "https://tides.example/crew"},
+        {"text": "letters", "url": "http://127.0.0.1/letters"},
+        {"text": "A_B", "url": "https://music.example/a_b"},
+    ]
+    # An article without either has empty lists, not missing keys.
+    world = as_json(capsys, "articles", "--feed", filled.url("/world.xml"), "--json")
+    plain = as_json(capsys, "show", str(world[0]["id"]), "--json")
+    assert plain["enclosures"] == [] and plain["links"] == []
+    code, text, _ = run(capsys, "show", str(podcast))
+    assert code == 0 and "Attachments" in text and "https://cdn.example/ep1.mp3" in text
+    assert "audio/mpeg · 31.4 MB" in text and "3. A_B" in text
+
+
+def test_show_markdown(podcast: int, capsys: pytest.CaptureFixture[str]) -> None:
+    code, md, err = run(capsys, "show", str(podcast), "--markdown")
+    assert code == 0 and err == ""
+    lines = md.splitlines()
+    assert lines[0] == r"# Episode 1: \*Tides\* \[live\]"
+    assert lines[2].startswith("Night Radio · 2026-06-01 10:00")
+    assert "Source: [http://127.0.0.1/ep1](<http://127.0.0.1/ep1>)" in lines
+    assert any(line.startswith("Show notes. We talk to the tide crew") for line in lines)
+    assert "## Attachments" in lines and "## Links in the text" in lines
+    assert "3. [A\\_B](<https://music.example/a_b>)" in lines
+    assert "javascript" not in md
+    code, _, err = run(capsys, "show", str(podcast), "--markdown", "--json")
+    assert code == 2 and err.count("\n") == 1

@@ -3,11 +3,31 @@ filled from feeds served on 127.0.0.1."""
 
 from __future__ import annotations
 
-import pytest
+import asyncio
+import stat
+import sys
+from dataclasses import replace
+from pathlib import Path
 
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from readerterm.config import FeedEntry, OpenSettings, Section, save_sections
 from readerterm.library import Filters, Library
 from readerterm.tui import bulk
-from test_tui_flows import SIZE, make_app, palette_highlight, settle, wait_until
+from readerterm.tui.app import ReaderApp
+from readerterm.tui.widgets.attachments import OutsideLink
+from test_tui_flows import (
+    SIZE,
+    make_app,
+    palette_highlight,
+    row_title,
+    settle,
+    title_of,
+    wait_until,
+)
+from tui_fixtures import HARBOUR, Pages
 from tui_fixtures import pages as pages
 from tui_fixtures import world as world
 
@@ -70,3 +90,114 @@ async def test_mark_all_read_from_the_palette(world: World) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert unread(lib) == 0
+
+
+EPISODE = "The night shift on the tide"
+RADIO = f"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Night Radio</title><link>http://127.0.0.1/</link>
+<item><guid>ep1</guid><title>{EPISODE}</title><link>{{base}}/world/storm</link>
+<pubDate>Wed, 11 Jun 2025 09:00:00 GMT</pubDate>
+<description><![CDATA[<p>Notes: the <a href="{{base}}/world/harbour">harbour story</a> and
+<a href="{{base}}/nowhere">a page</a>.</p>]]></description>
+<enclosure url="{{base}}/ep1.mp3" type="audio/mpeg" length="1000000"/>
+</item></channel></rss>"""
+
+
+def recorder(tmp_path: Path, name: str) -> tuple[str, Path]:
+    """A program that appends its arguments to a file: (command, file)."""
+    out = tmp_path / f"{name}.txt"
+    script = tmp_path / name
+    script.write_text(f"#!{sys.executable}\nimport sys\n"
+                      f"open({str(out)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n")
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return f"{script} --flag", out
+
+
+@pytest.fixture
+def radio(world: World, pages: Pages) -> World:
+    """The world with a podcast feed whose episode has an enclosure and two links."""
+    lib, urls = world
+    feed = pages.serve("/radio.xml", RADIO.replace("{base}", pages.base), "application/rss+xml")
+    sections = lib.subscriptions()
+    save_sections(lib.feeds_file, [*sections, Section("Radio", (FeedEntry(feed),))])
+    lib.reload_subscriptions()
+    asyncio.run(lib.refresh(fulltext=False))
+    return lib, urls
+
+
+async def open_episode(pilot: Pilot[int], app: ReaderApp) -> None:
+    await settle(pilot)
+    assert row_title(app) == EPISODE  # the newest
+    await pilot.press("enter")
+    await settle(pilot)
+    assert title_of(app) == EPISODE
+
+
+async def test_episode_lists_attachment_and_links_and_e_plays_it(
+        radio: World, pages: Pages, tmp_path: Path) -> None:
+    lib, _ = radio
+    command, played = recorder(tmp_path, "player")
+    lib.settings = replace(lib.settings, open=OpenSettings(player=command))
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_episode(pilot, app)
+        items = list(app.reader.query(OutsideLink))
+        assert [(i.kind, i.url) for i in items] == [
+            ("enclosure", pages.base + "/ep1.mp3"),
+            ("link", pages.base + "/world/harbour"), ("link", pages.base + "/nowhere")]
+        await pilot.press("e")
+        await wait_until(pilot, played.exists, 10.0)
+        assert played.read_text() == f"--flag {pages.base}/ep1.mp3\n"
+
+
+async def test_a_link_of_the_text_opens_like_a_related_link(radio: World) -> None:
+    lib, _ = radio
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_episode(pilot, app)
+        link = next(i for i in app.reader.query(OutsideLink) if i.kind == "link")
+        link.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert title_of(app) == HARBOUR  # the cached article, in the reader
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert title_of(app) == EPISODE
+
+
+async def test_o_says_plainly_when_no_browser_started(radio: World, tmp_path: Path) -> None:
+    lib, urls = radio
+    lib.settings = replace(lib.settings, open=OpenSettings(browser=str(tmp_path / "none")))
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        said = str(app.query_one("#status-message", Static).render())
+        assert said.startswith("Could not start") and "Opened" not in said
+    command, opened = recorder(tmp_path, "browser")
+    lib.settings = replace(lib.settings, open=OpenSettings(browser=command))
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await wait_until(pilot, opened.exists, 10.0)
+        assert opened.read_text() == f"--flag {urls['storm']}\n"
+
+
+async def test_y_copies_the_url_and_w_saves_markdown(radio: World) -> None:
+    lib, urls = radio
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_episode(pilot, app)
+        app.reader.focus()
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.clipboard == urls["storm"]
+        await pilot.press("w")
+        await settle(pilot)
+        saved = list(lib.paths.saved_dir.glob("*.md"))
+        assert len(saved) == 1 and saved[0].name.endswith("-the-night-shift-on-the-tide.md")
+        text = saved[0].read_text()
+        assert text.startswith(f"# {EPISODE}\n") and "## Attachments" in text
+        assert f"[harbour story](<{urls['harbour']}>)" in text

@@ -74,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("show", help="show one article (marks nothing read)")
     s.add_argument("id", type=int)
     s.add_argument("--json", action="store_true")
+    s.add_argument("--markdown", action="store_true", help="print the article as Markdown")
     se = sub.add_parser("search", help="full-text search (FTS5 syntax: \"phrase\", pre*, "
                         "AND/OR/NOT)")
     se.add_argument("query")
@@ -272,6 +273,8 @@ def _run(args: argparse.Namespace) -> int:
                 _article_lines(rows)
         elif cmd == "show":
             view = lib.article(args.id)
+            if args.markdown:
+                return cli_daily.show_markdown(view, args)
             similar = lib.similar(args.id, limit=10)
             if args.json:
                 _print_json({**view.to_json(), "similar": [s.to_json() for s in similar]})

@@ -11,6 +11,7 @@ import sys
 
 from readerterm.errors import BadInput
 from readerterm.library import Filters, Library
+from readerterm.models import ArticleView
 
 
 def add_mark_arguments(mark: argparse.ArgumentParser,
@@ -49,4 +50,14 @@ def mark_all_read(lib: Library, args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps({"marked": marked}) + "\n")
     else:
         print(f"marked {marked} article{'s' * (marked != 1)} read")
+    return 0
+
+
+def show_markdown(view: ArticleView, args: argparse.Namespace) -> int:
+    """`show ID --markdown`: the article as a Markdown document on stdout."""
+    from readerterm.markdown import article_markdown
+
+    if args.json:
+        raise BadInput("--markdown and --json do not go together")
+    sys.stdout.write(article_markdown(view))
     return 0

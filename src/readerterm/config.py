@@ -57,6 +57,18 @@ class UISettings:
 
 
 @dataclass(frozen=True)
+class RefreshSettings:
+    interval: int = 30            # minutes between refreshes of a feed while the reader is open
+    on_start: bool = True         # refresh the feeds that are due when the reader opens
+
+
+@dataclass(frozen=True)
+class OpenSettings:
+    browser: str = ""             # a command; empty: the system's browser
+    player: str = ""              # a command for podcast episodes; empty: the browser
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything in config.toml."""
 
@@ -64,6 +76,8 @@ class Settings:
     fulltext: FulltextSettings = FulltextSettings()
     retention: RetentionSettings = RetentionSettings()
     ui: UISettings = UISettings()
+    refresh: RefreshSettings = RefreshSettings()
+    open: OpenSettings = OpenSettings()
 
 
 @dataclass(frozen=True)
@@ -99,6 +113,14 @@ max_attempts = 3          # tries per article page before giving up
 [retention]
 days = 90                 # keep articles for this many days...
 per_feed = 500            # ...or the newest this many per feed, whichever keeps more
+
+[refresh]
+interval = 30             # minutes: the open reader refreshes each feed this often
+on_start = true           # refresh the feeds that are due when the reader opens
+
+[open]
+browser = ""              # command to open links ("firefox", "lynx"); "" = the system's
+player = ""               # command for podcast episodes ("mpv --no-video"); "" = browser
 
 [ui]
 theme = "textual-dark"

@@ -34,6 +34,7 @@ from readerterm.config import (
 )
 from readerterm.errors import BadInput, FetchFailed
 from readerterm.html import html_to_blocks, html_to_text
+from readerterm.html.links import enclosures_from_json, text_links
 from readerterm.models import ArticleRow, ArticleView, Document, FeedRow, Image, RelatedLink
 from readerterm.pages import fetch_document, read_document
 from readerterm.refresh import Progress, Refresher, RefreshReport, fetcher_for
@@ -180,14 +181,14 @@ class Library:
         lead = Image.from_dict(json.loads(row["lead_image"])) if row["lead_image"] else None
         feed_related = [RelatedLink.from_dict(r) for r in json.loads(row["feed_related"] or "[]")]
         note = ""
+        html = row["content_html"]
+        summary = row["summary_html"]
+        if len(html_to_text(summary)) > len(html_to_text(html)):
+            html = summary
         if row["document"]:
             doc = Document.from_dict(json.loads(row["document"]))
             status = "page"
         else:
-            html = row["content_html"]
-            summary = row["summary_html"]
-            if len(html_to_text(summary)) > len(html_to_text(html)):
-                html = summary
             doc = Document(blocks=tuple(html_to_blocks(html, row["url"])))
             status = {"wanted": "pending", "error": "error"}.get(row["doc_status"], "feed")
             if status == "pending":
@@ -207,6 +208,8 @@ class Library:
             url=row["url"], author=row["author"] or doc.byline, published=row["published"],
             read=bool(row["read"]), starred=bool(row["starred"]), document=doc,
             fulltext=status, note=note,
+            enclosures=tuple(enclosures_from_json(row["enclosures"])),
+            links=tuple(text_links(html, row["url"])),
         )
 
     def _resolve_related(self, links: list[RelatedLink], own_url: str | None) -> list[RelatedLink]:

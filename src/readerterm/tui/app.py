@@ -35,6 +35,7 @@ from readerterm.tui.history import Entry, History
 from readerterm.tui.idlegc import IdleCollector
 from readerterm.tui.keys import ALL_KEYS, app_bindings, keymap
 from readerterm.tui.marks import MarkActions
+from readerterm.tui.media import MediaActions
 from readerterm.tui.navigation import NavigationActions
 from readerterm.tui.refreshing import RefreshActions
 from readerterm.tui.screens.help import HelpScreen
@@ -46,7 +47,7 @@ from readerterm.tui.widgets.sections import SectionsTree
 from readerterm.tui.widgets.status import StatusLine
 
 
-class ReaderApp(NavigationActions, MarkActions, BulkActions, RefreshActions):
+class ReaderApp(MediaActions, NavigationActions, MarkActions, BulkActions, RefreshActions):
     """readerterm's terminal reader."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")

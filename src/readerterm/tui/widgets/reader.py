@@ -24,6 +24,7 @@ from readerterm.related import Similar
 from readerterm.safety import clean_line, strip_controls
 from readerterm.tui.ages import long_date
 from readerterm.tui.keys import pane_binding
+from readerterm.tui.widgets.attachments import attachment_widgets
 
 
 def _t(value: str) -> str:
@@ -199,6 +200,7 @@ class ReaderPane(VerticalScroll, can_focus=True):
         flush()
         if not doc.blocks:
             out.append(Static(Text("(no text)", style="dim"), classes="body"))
+        out.extend(attachment_widgets(view))
         if doc.related:
             out.append(Static(Text("Related articles"), classes="related-heading"))
             out.extend(RelatedItem(n, link) for n, link in enumerate(doc.related, 1))
