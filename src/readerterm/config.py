@@ -22,6 +22,8 @@ from typing import Any
 
 import tomli_w
 
+from readerterm.schedule import parse_interval
+
 
 class ConfigError(Exception):
     """A config file that cannot be used, with its location."""
@@ -85,6 +87,7 @@ class FeedEntry:
     url: str = ""
     title: str = ""
     fulltext: bool = True
+    interval: str = ""  # "90s", "15m", "2h", "1d" (a number is minutes); "" = [refresh]
 
 
 @dataclass(frozen=True)
@@ -249,7 +252,15 @@ def load_sections(path: Path) -> list[Section] | None:
             where = f"sections[{index}].feeds[{fi}]"
             if not isinstance(feed, dict) or not isinstance(feed.get("url"), str):
                 raise ConfigError(f"{path}, line {_line_of(text, 'url')}: {where}.url is missing")
+            if isinstance(feed.get("interval"), int) and not isinstance(feed["interval"], bool):
+                feed = {**feed, "interval": f"{feed['interval']}m"}
             entry = _typed(FeedEntry, {"url": feed["url"], **feed}, path, text, where)
+            if entry.interval:
+                try:
+                    parse_interval(entry.interval)
+                except ValueError as exc:
+                    line = _line_of(text, "interval")
+                    raise ConfigError(f"{path}, line {line}: {where}.interval: {exc}") from None
             feeds.append(entry)
         sections.append(Section(sec["name"], tuple(feeds)))
     return sections
@@ -263,7 +274,8 @@ def save_sections(path: Path, sections: list[Section]) -> None:
                 "name": s.name,
                 "feeds": [
                     {k: v for k, v in (("url", f.url), ("title", f.title),
-                                        ("fulltext", f.fulltext)) if v != "" and v is not True}
+                                        ("fulltext", f.fulltext), ("interval", f.interval))
+                     if v != "" and v is not True}
                     for f in s.feeds
                 ],
             }

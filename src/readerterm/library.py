@@ -259,6 +259,17 @@ class Library:
         (see `refresh.Refresher`)."""
         return await self.refresher.refresh(feed_ids, fulltext=fulltext, progress=progress)
 
+    def due_feeds(self, since: datetime | None = None) -> tuple[list[int], float]:
+        """(ids of the feeds due for a refresh now, seconds until the next is due); see
+        schedule.py. With `since`, no feed counts as fetched before it."""
+        from readerterm.schedule import due_feeds, parse_interval
+        from readerterm.store.schedule import schedule_rows
+
+        own = {f.url: parse_interval(f.interval) for s in self.subscriptions()
+               for f in s.feeds if f.interval}
+        rows = schedule_rows(self.store, OPENED_FEED)
+        return due_feeds(rows, own, self.settings.refresh.interval * 60, now_utc(), since)
+
     async def fetch_fulltext(self, progress: Progress | None = None) -> RefreshReport:
         """Fetch pending article pages only."""
         return await self.refresher.fetch_fulltext(progress)

@@ -290,12 +290,16 @@ class Store(Database):
         return True
 
     # -- full text ---------------------------------------------------------------------
-    def wanted_documents(self, max_attempts: int, limit: int = 200) -> list[tuple[int, str]]:
-        """Articles whose page should be fetched: (id, url), newest first."""
+    def wanted_documents(self, max_attempts: int, limit: int = 200,
+                         feed_ids: Sequence[int] | None = None) -> list[tuple[int, str]]:
+        """Articles whose page should be fetched (of `feed_ids` only, when given):
+        (id, url), newest first."""
+        only = "" if feed_ids is None else (
+            f"AND a.feed_id IN ({','.join(str(int(i)) for i in feed_ids) or 'NULL'}) ")
         rows = self.conn.execute(
             "SELECT a.id, a.url FROM articles a JOIN feeds f ON f.id = a.feed_id "
             "WHERE a.doc_status IN ('wanted', 'error') AND a.doc_attempts < ? "
-            "AND a.url IS NOT NULL AND f.fulltext = 1 "
+            f"AND a.url IS NOT NULL AND f.fulltext = 1 {only}"
             "ORDER BY a.published DESC LIMIT ?", (max_attempts, limit)).fetchall()
         return [(int(r[0]), str(r[1])) for r in rows]
 

@@ -92,6 +92,9 @@ MIGRATIONS: list[Migration] = [
     # keeping them for every article cost a first refresh a tenth of its CPU, for terms
     # that a query reads for some forty articles.
     "DROP TABLE article_sig",
+    # 5: how often each feed asks to be fetched (<ttl>, sy:updatePeriod), in seconds,
+    # for the reader's own refreshes (schedule.py).
+    "ALTER TABLE feeds ADD COLUMN ttl INTEGER",
 ]
 
 VERSION = len(MIGRATIONS)

@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState
 from readerterm.library import BadInput, Library, SearchError
 from readerterm.models import ArticleRow
 from readerterm.safety import clean_line, strip_controls
+from readerterm.tui.autorefresh import AutoRefresh
 from readerterm.tui.base import PANES
 from readerterm.tui.bulk import BulkActions
 from readerterm.tui.commands import ReaderCommands
@@ -37,7 +38,6 @@ from readerterm.tui.keys import ALL_KEYS, app_bindings, keymap
 from readerterm.tui.marks import MarkActions
 from readerterm.tui.media import MediaActions
 from readerterm.tui.navigation import NavigationActions
-from readerterm.tui.refreshing import RefreshActions
 from readerterm.tui.screens.help import HelpScreen
 from readerterm.tui.service import ListSource, Selection, Service
 from readerterm.tui.state import load_state, save_state
@@ -47,7 +47,7 @@ from readerterm.tui.widgets.sections import SectionsTree
 from readerterm.tui.widgets.status import StatusLine
 
 
-class ReaderApp(MediaActions, NavigationActions, MarkActions, BulkActions, RefreshActions):
+class ReaderApp(MediaActions, NavigationActions, MarkActions, BulkActions, AutoRefresh):
     """readerterm's terminal reader."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -191,9 +191,9 @@ class ReaderApp(MediaActions, NavigationActions, MarkActions, BulkActions, Refre
         try:
             await self._show_list(source, keep)
         finally:
-            if self.refresh_on_start:  # the first list is painted next: then refresh
-                self.refresh_on_start = False
-                self.call_after_refresh(self.run_refresh, None)
+            # The first list is painted next: then the feeds that are due are refreshed
+            # (all of them on a first run), and the schedule starts (tui/autorefresh.py).
+            self.call_after_refresh(self.start_auto_refresh, self.refresh_on_start)
 
     async def _show_list(self, source: ListSource, keep: ArticleRow | None) -> None:
         listing = self.articles
@@ -326,6 +326,7 @@ class ReaderApp(MediaActions, NavigationActions, MarkActions, BulkActions, Refre
 
 def run_reader(lib: Library, *, title: str | None = None, refresh: bool = True) -> int:
     """Run the reader on `lib` until the user quits; returns the exit code."""
-    app = ReaderApp(lib, title=title, refresh_on_start=refresh)
+    app = ReaderApp(lib, title=title,
+                    refresh_on_start=refresh and lib.settings.refresh.on_start)
     app.run()
     return app.return_code or 0

@@ -13,6 +13,7 @@ import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import partial
 from typing import TypeVar
 
@@ -224,6 +225,10 @@ class Service:
     async def refresh(self, feed_ids: list[int] | None,
                       progress: Callable[[str, int, int, str], None]) -> RefreshReport:
         return await self.lib.refresh(feed_ids, progress=progress)
+
+    async def due_feeds(self, since: datetime | None) -> tuple[list[int], float]:
+        """The feeds due for a refresh and the seconds until the next (Library.due_feeds)."""
+        return await self._run(partial(self.lib.due_feeds, since))
 
     async def open_url(self, url: str) -> int:
         """The cached article for `url`, fetched and extracted first if need be."""
