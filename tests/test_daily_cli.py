@@ -3,9 +3,11 @@ links, show --markdown, filters and saved searches, against a real server and ca
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from conftest import FeedServer
+from conftest import FeedServer, rss
 from test_cli import as_json, run
 from test_cli import filled as filled
 
@@ -100,3 +102,83 @@ def test_show_markdown(podcast: int, capsys: pytest.CaptureFixture[str]) -> None
     assert "javascript" not in md
     code, _, err = run(capsys, "show", str(podcast), "--markdown", "--json")
     assert code == 2 and err.count("\n") == 1
+
+
+def add_rules(home: Path, rules: str) -> None:
+    feeds = home / "config/feeds.toml"
+    feeds.write_text(feeds.read_text() + rules)
+
+
+def test_filters_hide_and_mark_read(filled: FeedServer, home: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    add_rules(home, '''
+[[filter]]
+field = "title"
+pattern = "(?i)kabul"
+action = "hide"
+
+[[filter]]
+query = "parser"
+section = "Tech"
+action = "read"
+''')
+    titles = [a["title"] for a in as_json(capsys, "articles", "--json")]
+    assert titles and not any("Kabul" in t for t in titles)
+    feeds = {f["title"]: f for f in as_json(capsys, "feeds", "--json")}
+    assert feeds["World Wire"]["hidden"] == 1 and feeds["World Wire"]["unread"] == 1
+    assert feeds["Tech!"]["hidden"] == 0
+    assert as_json(capsys, "search", "kabul", "--json") == []
+    # "read" rules act on articles as they arrive.
+    filled.serve("/tech.xml", rss("Tech Daily", [("t1", "A new parser", "It is fast."),
+                                                 ("t2", "Another parser", "Faster."),
+                                                 ("t3", "Chips", "Small.")]))
+    assert run(capsys, "refresh", "--no-fulltext")[0] == 0
+    tech = as_json(capsys, "articles", "--section", "Tech", "--json")
+    assert {a["title"]: a["read"] for a in tech} == {
+        "A new parser": False, "Another parser": True, "Chips": False}
+    # Taking the filter out shows the article again.
+    feeds_toml = home / "config/feeds.toml"
+    feeds_toml.write_text(feeds_toml.read_text().replace('pattern = "(?i)kabul"',
+                                                         'pattern = "nothing matches"'))
+    assert any("Kabul" in a["title"] for a in as_json(capsys, "articles", "--json"))
+
+
+def test_saved_searches_list_like_sections(filled: FeedServer, home: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    add_rules(home, '''
+[[query]]
+name = "Unrest"
+search = "protests OR strike"
+
+[[query]]
+name = "Fast tech"
+search = "fast"
+section = "Tech"
+unread = true
+''')
+    unrest = as_json(capsys, "articles", "--section", "Unrest", "--json")
+    assert [a["title"] for a in unrest] == ["Protests spread"]
+    fast = as_json(capsys, "articles", "--section", "Fast tech", "--json")
+    assert [a["title"] for a in fast] == ["A new parser"]
+    assert run(capsys, "mark", str(fast[0]["id"]), "--read")[0] == 0
+    assert as_json(capsys, "articles", "--section", "Fast tech", "--json") == []
+    assert as_json(capsys, "mark", "--all-read", "--section", "Unrest", "--json") == {
+        "marked": 1}
+    # Adding a feed keeps the saved searches in feeds.toml.
+    filled.serve("/more.xml", rss("More", []))
+    assert run(capsys, "add", filled.url("/more.xml"))[0] == 0
+    assert len(as_json(capsys, "articles", "--section", "Unrest", "--json")) == 1
+
+
+@pytest.mark.parametrize(("rules", "message"), [
+    ('[[filter]]\nfield = "body"\npattern = "x"\n', "filter[0].field must be one of"),
+    ('[[filter]]\npattern = "("\n', "filter[0].pattern"),
+    ('[[filter]]\npattern = "x"\nquery = "y"\n', "a pattern or a query"),
+    ('[[filter]]\npattern = "x"\naction = "delete"\n', "action must be hide or read"),
+    ('[[query]]\nname = "A"\n', "needs a name and a search"),
+])
+def test_bad_rules_name_the_line(filled: FeedServer, home: Path, rules: str, message: str,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    add_rules(home, "\n" + rules)
+    code, _, err = run(capsys, "articles", "--json")
+    assert code == 2 and message in err and "feeds.toml, line " in err

@@ -17,6 +17,7 @@ import shutil
 import sqlite3
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -126,14 +127,13 @@ def _article_lines(rows: list[ArticleRow], snippets: bool = False) -> None:
 
 
 def _filters(lib: Library, args: argparse.Namespace) -> Filters:
-    feed_id = None
-    if args.section is not None:
-        lib.check_section(args.section)
+    base = lib.section_filters(args.section) if args.section is not None else Filters()
+    feed_id = base.feed_id
     if args.feed is not None:
         feed_id = lib.feed_by_url(args.feed).id
     since = parse_date_arg(args.since) if getattr(args, "since", None) else None
     until = parse_date_arg(args.until) if getattr(args, "until", None) else None
-    return Filters(section=args.section, feed_id=feed_id, unread=args.unread,
+    return replace(base, feed_id=feed_id, unread=args.unread or base.unread,
                    starred=args.starred, since=since, until=until)
 
 
@@ -257,7 +257,8 @@ def _run(args: argparse.Namespace) -> int:
             if args.json:
                 _print_json([{"url": f.url, "title": f.title, "section": f.section,
                               "unread": f.unread, "total": f.total, "status": f.status,
-                              "error": f.error, "last_fetched": f.last_fetched} for f in feeds])
+                              "error": f.error, "last_fetched": f.last_fetched,
+                              "hidden": f.hidden} for f in feeds])
             else:
                 for feed in feeds:
                     err = f"  ! {clean_line(feed.error, limit=80)}" if feed.error else ""

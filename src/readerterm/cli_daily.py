@@ -39,8 +39,7 @@ def check_mark(args: argparse.Namespace) -> None:
 def mark_all_read(lib: Library, args: argparse.Namespace) -> int:
     """Mark a section, a feed or everything read; print how many."""
     if args.section is not None:
-        lib.check_section(args.section)
-        filters = Filters(section=args.section)
+        filters = lib.section_filters(args.section)  # a section or a saved search
     elif args.feed is not None:
         filters = Filters(feed_id=lib.feed_by_url(args.feed).id)
     else:

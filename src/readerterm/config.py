@@ -12,6 +12,7 @@ A file that does not parse, or holds an unknown key or a wrong type, raises
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -238,7 +239,7 @@ def load_sections(path: Path) -> list[Section] | None:
     sections: list[Section] = []
     raw = data.get("sections", [])
     for key in data:
-        if key != "sections":
+        if key not in ("sections", *KEPT_KEYS):
             raise ConfigError(f"{path}, line {_line_of(text, key)}: unknown key {key}")
     if not isinstance(raw, list):
         raise ConfigError(f"{path}, line {_line_of(text, 'sections')}: sections must be a list")
@@ -266,8 +267,17 @@ def load_sections(path: Path) -> list[Section] | None:
     return sections
 
 
+KEPT_KEYS = ("filter", "query")
+"""feeds.toml's other tables (userrules.py): kept as they are when the sections change."""
+
+
 def save_sections(path: Path, sections: list[Section]) -> None:
-    """Write feeds.toml atomically."""
+    """Write feeds.toml atomically (its filters and saved searches kept)."""
+    kept: dict[str, Any] = {}
+    if path.exists():
+        with contextlib.suppress(ConfigError):
+            old, _ = _read_toml(path)
+            kept = {k: old[k] for k in KEPT_KEYS if k in old}
     data = {
         "sections": [
             {
@@ -280,7 +290,8 @@ def save_sections(path: Path, sections: list[Section]) -> None:
                 ],
             }
             for s in sections
-        ]
+        ],
+        **kept,
     }
     header = "# readerterm subscriptions: sections, each with its feeds (url, optional title).\n"
     _atomic_write(path, header + tomli_w.dumps(data))

@@ -43,6 +43,7 @@ from readerterm.safety import now_utc, safe_url
 from readerterm.store.cache import Filters, SearchError, Store
 from readerterm.store.rows import iso
 from readerterm.subscriptions import OPENED_FEED, OPENED_TITLE, Subscriptions
+from readerterm.userrules import FilterRule, SavedQuery, load_rules
 
 if TYPE_CHECKING:
     from readerterm.search import SearchHit
@@ -79,6 +80,7 @@ class Library:
             save_sections(paths.config_dir / "feeds.toml", sections)
         library = cls(paths, settings, Store(paths.database))
         library.subs.sync(sections)
+        library.apply_filters()
         return library
 
     def close(self) -> None:
@@ -109,6 +111,46 @@ class Library:
     def check_section(self, name: str) -> None:
         if name not in self.section_names():
             raise BadInput(f"no section named {name!r}")
+
+    # -- filters and saved searches (feeds.toml's [[filter]] and [[query]]) -------------
+    def rules(self) -> tuple[list[FilterRule], list[SavedQuery]]:
+        return load_rules(self.feeds_file)
+
+    def apply_filters(self, ids: list[int] | None = None) -> int:
+        """Apply the [[filter]] rules to `ids` (new articles) or to every article; see
+        store/userfilters.py. Returns how many of them are hidden."""
+        from readerterm.store.userfilters import apply_filters
+
+        return apply_filters(self.store, self.rules()[0], ids)
+
+    def section_filters(self, name: str) -> Filters:
+        """What `--section NAME` lists: a section, else a saved search by that name.
+        Raises BadInput when there is neither."""
+        if name in self.section_names():
+            return Filters(section=name)
+        for query in self.rules()[1]:
+            if query.name == name:
+                return self.query_filters(query)
+        raise BadInput(f"no section or saved search named {name!r}")
+
+    def query_filters(self, query: SavedQuery) -> Filters:
+        from readerterm.search import prepare
+
+        feed_id = self.feed_by_url(query.feed).id if query.feed else None
+        return Filters(search=prepare(query.search), section=query.section or None,
+                       feed_id=feed_id, unread=query.unread)
+
+    def saved_searches(self) -> list[tuple[SavedQuery, Filters, int]]:
+        """Each saved search with its filters and its unread count."""
+        out = []
+        for query in self.rules()[1]:
+            try:
+                filters = self.query_filters(query)
+                unread = self.count(replace(filters, unread=True))
+            except (BadInput, SearchError):
+                continue  # a search FTS5 cannot read, a feed no longer there: not listed
+            out.append((query, filters, unread))
+        return out
 
     def articles(self, filters: Filters = Filters(), limit: int | None = None,
                  offset: int = 0) -> list[ArticleRow]:
@@ -227,6 +269,7 @@ class Library:
     def reload_subscriptions(self) -> None:
         """Read feeds.toml again (after an edit by hand or by another process)."""
         self.subs.reload()
+        self.apply_filters()
 
     def subscriptions(self) -> list[Section]:
         return self.subs.sections()
@@ -257,7 +300,10 @@ class Library:
         """Fetch feeds (all, or `feed_ids`) and then, unless `fulltext` is False, the
         article pages of new summary-only articles. Never raises for a feed's failure
         (see `refresh.Refresher`)."""
-        return await self.refresher.refresh(feed_ids, fulltext=fulltext, progress=progress)
+        report = await self.refresher.refresh(feed_ids, fulltext=fulltext, progress=progress)
+        if report.new_ids:
+            await asyncio.to_thread(self.apply_filters, list(report.new_ids))
+        return report
 
     def due_feeds(self, since: datetime | None = None) -> tuple[list[int], float]:
         """(ids of the feeds due for a refresh now, seconds until the next is due); see

@@ -237,6 +237,7 @@ class FeedRow:
     status: str = "new"
     error: str | None = None
     last_fetched: str | None = None
+    hidden: int = 0  # articles a [[filter]] hides (not in unread or total)
 
 
 @dataclass(frozen=True)

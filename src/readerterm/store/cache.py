@@ -100,14 +100,15 @@ class Store(Database):
         """Every feed in subscription order, with unread and total counts."""
         rows = self.conn.execute(
             """SELECT f.id, f.url, f.title, f.section, f.status, f.error, f.last_fetched,
-                      COALESCE(c.total, 0), COALESCE(c.unread, 0)
+                      COALESCE(c.total, 0), COALESCE(c.unread, 0), COALESCE(c.hidden, 0)
                FROM feeds f LEFT JOIN (
-                   SELECT feed_id, COUNT(*) AS total, SUM(read = 0) AS unread
+                   SELECT feed_id, SUM(hidden = 0) AS total,
+                          SUM(read = 0 AND hidden = 0) AS unread, SUM(hidden) AS hidden
                    FROM articles GROUP BY feed_id) c ON c.feed_id = f.id
                ORDER BY f.position, f.id"""
         ).fetchall()
         return [FeedRow(id=r[0], url=r[1], title=r[2], section=r[3], status=r[4], error=r[5],
-                        last_fetched=r[6], total=r[7], unread=r[8]) for r in rows]
+                        last_fetched=r[6], total=r[7], unread=r[8], hidden=r[9]) for r in rows]
 
     def stored_feeds(self, ids: Iterable[int] | None = None) -> list[StoredFeed]:
         sql = ("SELECT id, url, title, section, etag, last_modified, status, retry_after, "

@@ -18,6 +18,10 @@ class Filters:
     starred: bool = False
     since: str | None = None
     until: str | None = None
+    search: str | None = None
+    """An FTS5 query (search.prepare's output): a saved search's articles."""
+    hidden: bool = False
+    """Include the articles a filter hides (a list never does)."""
 
     def where(self, alias: str = "a") -> tuple[str, list[Any]]:
         clauses: list[str] = []
@@ -38,4 +42,10 @@ class Filters:
         if self.until:
             clauses.append(f"{alias}.published < ?")
             args.append(self.until)
+        if self.search:
+            clauses.append(f"{alias}.id IN (SELECT rowid FROM articles_fts "
+                           "WHERE articles_fts MATCH ?)")
+            args.append(self.search)
+        if not self.hidden:
+            clauses.append(f"{alias}.hidden = 0")
         return (" AND ".join(clauses) or "1"), args

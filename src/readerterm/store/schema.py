@@ -95,6 +95,13 @@ MIGRATIONS: list[Migration] = [
     # 5: how often each feed asks to be fetched (<ttl>, sy:updatePeriod), in seconds,
     # for the reader's own refreshes (schedule.py).
     "ALTER TABLE feeds ADD COLUMN ttl INTEGER",
+    # 6: articles a [[filter]] hides (userrules.py): not listed, not counted as unread.
+    # The sections pane's counts read the index alone, so it holds the flag too.
+    """
+    ALTER TABLE articles ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+    DROP INDEX articles_feed_read;
+    CREATE INDEX articles_feed_read ON articles(feed_id, read, hidden)
+    """,
 ]
 
 VERSION = len(MIGRATIONS)
