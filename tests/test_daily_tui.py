@@ -27,7 +27,7 @@ from test_tui_flows import (
     title_of,
     wait_until,
 )
-from tui_fixtures import HARBOUR, Pages
+from tui_fixtures import HARBOUR, STORM, Pages
 from tui_fixtures import pages as pages
 from tui_fixtures import world as world
 
@@ -201,3 +201,25 @@ async def test_y_copies_the_url_and_w_saves_markdown(radio: World) -> None:
         text = saved[0].read_text()
         assert text.startswith(f"# {EPISODE}\n") and "## Attachments" in text
         assert f"[harbour story](<{urls['harbour']}>)" in text
+
+
+async def test_a_saved_search_is_a_section_with_its_unread_count(world: World) -> None:
+    lib, _ = world
+    lib.feeds_file.write_text(lib.feeds_file.read_text() +
+                              '\n[[query]]\nname = "Storms"\nsearch = "storm"\n')
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        labels = [str(node.label) for node in app.sections.root.children]
+        assert labels[-1] == "Saved searches"
+        saved = app.sections.root.children[-1].children
+        assert [str(node.label) for node in saved] == ["⌕ Storms 2"]
+        app.sections.focus()
+        await pilot.press(*"jjjjjjjj")  # ... Tech, Bytes, Saved searches, Storms
+        await settle(pilot)
+        assert app.source.selection.kind == "query"
+        assert app.articles.total == 2 and row_title(app) == STORM
+        await pilot.press("A")
+        await settle(pilot)
+        assert [str(node.label) for node in saved] == ["⌕ Storms"]
+        assert lib.count(Filters(unread=True)) == 3

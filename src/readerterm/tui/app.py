@@ -162,6 +162,7 @@ class ReaderApp(MediaActions, NavigationActions, MarkActions, BulkActions, AutoR
     @work(exclusive=True, group="feeds", exit_on_error=False)
     async def load_feeds(self) -> None:
         self.feeds = await self.service.feeds()
+        self.sections.saved = await self.service.saved_searches()
         self.sections.show_feeds(self.feeds)
         self.show_info()
 

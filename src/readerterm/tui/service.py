@@ -30,9 +30,10 @@ SCAN_CHUNK = 500
 class Selection:
     """What the sections pane has selected: all, unread, starred, a section or a feed."""
 
-    kind: str  # "all", "unread", "starred", "section", "feed"
+    kind: str  # "all", "unread", "starred", "section", "feed", "query" (a saved search)
     name: str = ""
     feed_id: int | None = None
+    saved: Filters | None = None  # a saved search's articles
 
     @property
     def filters(self) -> Filters:
@@ -44,6 +45,8 @@ class Selection:
             return Filters(section=self.name)
         if self.kind == "feed":
             return Filters(feed_id=self.feed_id)
+        if self.kind == "query" and self.saved is not None:
+            return self.saved
         return Filters()
 
     @property
@@ -95,6 +98,12 @@ class Service:
     # -- lists -------------------------------------------------------------------------
     async def feeds(self) -> list[FeedRow]:
         return await self._run(self.lib.feeds)
+
+    async def saved_searches(self) -> list[tuple[Selection, int]]:
+        """Each saved search ([[query]] in feeds.toml) as a selection, with its unread
+        count."""
+        found = await self._run(self.lib.saved_searches)
+        return [(Selection("query", q.name, saved=f), unread) for q, f, unread in found]
 
     async def search(self, query: str) -> int:
         """Run a search (raises SearchError); its results are then paged like a list."""
