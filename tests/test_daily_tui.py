@@ -27,7 +27,7 @@ from test_tui_flows import (
     title_of,
     wait_until,
 )
-from tui_fixtures import HARBOUR, STORM, Pages
+from tui_fixtures import CHIPS, FERRY, HARBOUR, INJECTION, STORM, Pages
 from tui_fixtures import pages as pages
 from tui_fixtures import world as world
 
@@ -223,3 +223,37 @@ async def test_a_saved_search_is_a_section_with_its_unread_count(world: World) -
         await settle(pilot)
         assert [str(node.label) for node in saved] == ["⌕ Storms"]
         assert lib.count(Filters(unread=True)) == 3
+
+
+def shown(app: ReaderApp, lib: Library) -> list[str]:
+    """The titles of the list as the reader has it, in its order."""
+    return [r.title for r in lib.articles(app.service.filters(app.source))]
+
+
+async def test_h_hides_read_articles_and_S_sorts_both_remembered(world: World) -> None:
+    lib, _ = world
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.articles.total == 5 and row_title(app) == STORM
+        await pilot.press("enter")  # read
+        await settle(pilot)
+        app.articles.focus()
+        await pilot.press("h")
+        await settle(pilot)
+        assert app.articles.total == 4 and row_title(app) != STORM
+        await pilot.press("S")  # oldest first
+        await settle(pilot)
+        assert shown(app, lib) == [INJECTION, FERRY, HARBOUR, CHIPS]
+        await pilot.press("S")  # by feed: Daily Planet's newest unread, then Bytes
+        await settle(pilot)
+        assert app.articles.total == 4
+        assert shown(app, lib) == [HARBOUR, FERRY, INJECTION, CHIPS]
+    app = make_app(lib)  # the next run keeps both
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.articles.total == 4 and row_title(app) == HARBOUR
+        await pilot.press("h", "S")  # read shown again; newest first again
+        await settle(pilot)
+        assert app.articles.total == 5
+        assert shown(app, lib) == [STORM, CHIPS, HARBOUR, FERRY, INJECTION]

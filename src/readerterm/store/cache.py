@@ -237,10 +237,10 @@ class Store(Database):
 
     def articles(self, filters: Filters = Filters(), limit: int | None = None,
                  offset: int = 0) -> list[ArticleRow]:
-        """Articles newest first."""
+        """Articles newest first (or in `filters.order`)."""
         where, args = filters.where()
         sql = (f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
-               f"WHERE {where} ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?")
+               f"WHERE {where} ORDER BY {filters.order_by()} LIMIT ? OFFSET ?")
         rows = self.conn.execute(sql, (*args, -1 if limit is None else limit, offset))
         return [_article_row(r) for r in rows]
 

@@ -35,6 +35,7 @@ from readerterm.tui.commands import ReaderCommands
 from readerterm.tui.history import Entry, History
 from readerterm.tui.idlegc import IdleCollector
 from readerterm.tui.keys import ALL_KEYS, app_bindings, keymap
+from readerterm.tui.listview import ListViewActions
 from readerterm.tui.marks import MarkActions
 from readerterm.tui.media import MediaActions
 from readerterm.tui.navigation import NavigationActions
@@ -47,7 +48,8 @@ from readerterm.tui.widgets.sections import SectionsTree
 from readerterm.tui.widgets.status import StatusLine
 
 
-class ReaderApp(MediaActions, NavigationActions, MarkActions, BulkActions, AutoRefresh):
+class ReaderApp(MediaActions, NavigationActions, MarkActions, BulkActions, ListViewActions,
+                AutoRefresh):
     """readerterm's terminal reader."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -96,6 +98,7 @@ class ReaderApp(MediaActions, NavigationActions, MarkActions, BulkActions, AutoR
         for warning in warnings:
             self.notify(warning, severity="warning", markup=False)
         self.articles.focus()
+        self.restore_list_view()
         # The list first (one database thread: what is asked first comes first), the
         # sections' counts next, the refresh once the cached list is on the screen
         # (show_list starts it: a first refresh starts parser processes, which would

@@ -24,6 +24,7 @@ T = TypeVar("T")
 
 SEARCH_LIMIT = 500
 SCAN_CHUNK = 500
+SCAN_LIMIT = 20_000
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,10 @@ class Service:
         self._similar_pool = ThreadPoolExecutor(max_workers=1,
                                                 thread_name_prefix="readerterm-similar")
         self._writes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readerterm-marks")
+        self.hide_read = False
+        """The list shows unread articles only (the `h` key)."""
+        self.order = "newest"
+        """How the list is sorted (the `S` key): a key of store.filters.ORDERS."""
         self._results: dict[str, list[ArticleRow]] = {}
         self._spans: dict[int, tuple[tuple[int, int], ...]] = {}
 
@@ -96,6 +101,11 @@ class Service:
         self._writes.shutdown(wait=True)  # a mark the user made is not dropped
 
     # -- lists -------------------------------------------------------------------------
+    def filters(self, source: ListSource) -> Filters:
+        """What the list of `source` covers, as the user has it shown and sorted."""
+        filters = replace(source.selection.filters, order=self.order)
+        return replace(filters, unread=True) if self.hide_read else filters
+
     async def feeds(self) -> list[FeedRow]:
         return await self._run(self.lib.feeds)
 
@@ -121,12 +131,12 @@ class Service:
             if source.query not in self._results:
                 return await self.search(source.query)
             return len(self._results[source.query])
-        return await self._run(partial(self.lib.count, source.selection.filters))
+        return await self._run(partial(self.lib.count, self.filters(source)))
 
     async def page(self, source: ListSource, offset: int, limit: int) -> list[ArticleRow]:
         if source.query is not None:
             return self._results.get(source.query, [])[offset:offset + limit]
-        return await self._run(partial(self.lib.articles, source.selection.filters,
+        return await self._run(partial(self.lib.articles, self.filters(source),
                                        limit, offset))
 
     def _locate(self, source: ListSource, row: ArticleRow) -> int | None:
@@ -135,13 +145,28 @@ class Service:
                 if found.id == row.id:
                     return i
             return None
-        filters = source.selection.filters
+        filters = self.filters(source)
+        if filters.order != "newest":
+            return self._scan_for(filters, row.id)
         newer = self.lib.count(replace(filters, since=row.published))
         start = max(0, newer - 200)
         for i, found in enumerate(self.lib.articles(filters, limit=newer - start + 1,
                                                     offset=start)):
             if found.id == row.id:
                 return start + i
+        return None
+
+    def _scan_for(self, filters: Filters, article_id: int) -> int | None:
+        """Where `article_id` is in a list in another order than newest first."""
+        offset = 0
+        while offset < SCAN_LIMIT:
+            chunk = self.lib.articles(filters, limit=SCAN_CHUNK, offset=offset)
+            for i, found in enumerate(chunk):
+                if found.id == article_id:
+                    return offset + i
+            if len(chunk) < SCAN_CHUNK:
+                return None
+            offset += SCAN_CHUNK
         return None
 
     async def locate(self, source: ListSource, row: ArticleRow) -> int | None:
@@ -157,7 +182,7 @@ class Service:
                     return index, rows[index].id
                 index += step
             return None
-        filters = source.selection.filters
+        filters = self.filters(source)
         if step > 0:
             offset = start + 1
             while True:
