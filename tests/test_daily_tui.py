@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from readerterm.config import FeedEntry, OpenSettings, Section, save_sections
 from readerterm.library import Filters, Library
 from readerterm.tui import bulk
 from readerterm.tui.app import ReaderApp
+from readerterm.tui.screens.feed_settings import FeedSettingsScreen
 from readerterm.tui.widgets.attachments import OutsideLink
 from test_tui_flows import (
     SIZE,
@@ -257,3 +258,40 @@ async def test_h_hides_read_articles_and_S_sorts_both_remembered(world: World) -
         await settle(pilot)
         assert app.articles.total == 5
         assert shown(app, lib) == [STORM, CHIPS, HARBOUR, FERRY, INJECTION]
+
+
+async def test_E_edits_the_selected_feed_and_writes_feeds_toml(world: World) -> None:
+    lib, urls = world
+    lib.feeds_file.write_text("# mine\n" + lib.feeds_file.read_text())
+    app = make_app(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("E")  # nothing selected: a hint, no screen
+        await settle(pilot)
+        assert not isinstance(app.screen, FeedSettingsScreen)
+        app.sections.focus()
+        await pilot.press(*"jjjj")  # All, Unread, Starred, World, Daily Planet
+        await settle(pilot)
+        await pilot.press("E")
+        # (not settle: the screen's worker waits for the user)
+        await wait_until(pilot, lambda: isinstance(app.screen, FeedSettingsScreen), 5.0)
+        screen = app.screen
+        assert isinstance(screen, FeedSettingsScreen)
+        screen.query_one("#feed-title", Input).value = "The Planet"
+        screen.query_one("#feed-section", Input).value = "Front page"
+        screen.query_one("#feed-interval", Input).value = "often"
+        await pilot.click("#feed-save")
+        await pilot.pause()
+        assert app.screen is screen  # an interval it cannot read: said, not saved
+        assert "not an interval" in str(screen.query_one("#feed-settings-error").render())
+        screen.query_one("#feed-interval", Input).value = "2h"
+        await pilot.click("#feed-save")
+        await settle(pilot)
+        assert not isinstance(app.screen, FeedSettingsScreen)
+        sections = lib.subscriptions()
+        assert [s.name for s in sections] == ["World", "Tech", "Front page"]
+        moved = sections[2].feeds[0]
+        assert (moved.url, moved.title, moved.interval) == (urls["world_feed"], "The Planet",
+                                                            "2h")
+        assert lib.feeds_file.read_text().startswith("# mine\n")
+        assert any(f.title == "The Planet" and f.section == "Front page" for f in app.feeds)

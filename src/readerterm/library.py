@@ -46,6 +46,7 @@ from readerterm.subscriptions import OPENED_FEED, OPENED_TITLE, Subscriptions
 from readerterm.userrules import FilterRule, SavedQuery, load_rules
 
 if TYPE_CHECKING:
+    from readerterm.feedsfile import FeedSettings
     from readerterm.search import SearchHit
 
 __all__ = ["ArticleView", "BadInput", "FetchFailed", "Filters", "Library", "Progress",
@@ -283,6 +284,13 @@ class Library:
         """
         async with fetcher_for(self.settings) as fetcher:
             return await self.subs.add(fetcher, url, section, title)
+
+    def update_feed(self, url: str, settings: FeedSettings) -> None:
+        """Change a feed's title, section, interval or full text in feeds.toml (its
+        comments and order kept), then the cache follows. Raises BadInput."""
+        from readerterm.feedsfile import update_feed
+
+        self.subs.rewrite(lambda path: update_feed(path, url, settings))
 
     def remove_feed(self, url: str) -> None:
         self.subs.remove(url)

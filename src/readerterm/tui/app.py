@@ -32,6 +32,7 @@ from readerterm.tui.autorefresh import AutoRefresh
 from readerterm.tui.base import PANES
 from readerterm.tui.bulk import BulkActions
 from readerterm.tui.commands import ReaderCommands
+from readerterm.tui.feedsettings import FeedSettingsActions
 from readerterm.tui.history import Entry, History
 from readerterm.tui.idlegc import IdleCollector
 from readerterm.tui.keys import ALL_KEYS, app_bindings, keymap
@@ -49,7 +50,7 @@ from readerterm.tui.widgets.status import StatusLine
 
 
 class ReaderApp(MediaActions, NavigationActions, MarkActions, BulkActions, ListViewActions,
-                AutoRefresh):
+                FeedSettingsActions, AutoRefresh):
     """readerterm's terminal reader."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")

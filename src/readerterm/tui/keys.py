@@ -46,6 +46,8 @@ APP_KEYS: tuple[KeySpec, ...] = (
     KeySpec("open-browser", "o", "app.open_browser", "Open the article in the web browser"),
     KeySpec("hide-read", "h", "app.toggle_hide_read", "Hide or show read articles"),
     KeySpec("sort", "S", "app.cycle_sort", "Sort the list: newest, oldest, by feed"),
+    KeySpec("feed-settings", "E", "app.feed_settings",
+            "Feed settings: title, section, interval, full text"),
     KeySpec("play", "e", "app.play_enclosure", "Play the article's attachment (podcast)"),
     KeySpec("copy-url", "y", "app.copy_url", "Copy the article's web link"),
     KeySpec("save-markdown", "w", "app.save_markdown", "Save the article as Markdown"),
