@@ -55,15 +55,16 @@ async def test_the_open_reader_refreshes_a_due_feed_without_a_key(
         lib.close()
 
 
-async def test_on_start_refreshes_only_what_is_due(
+async def test_on_start_refreshes_everything_then_what_is_due(
         two_feeds: tuple[Library, FeedServer]) -> None:
     lib, server = two_feeds
     app = ReaderApp(lib, clock=lambda: NOW, refresh_on_start=True)
     try:
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await wait_until(pilot, lambda: len(server.hits["/fast.xml"]) >= 2, 30.0)
-            assert server.hits["/slow.xml"] == [200]
+            assert len(server.hits["/slow.xml"]) == 2  # the refresh on start
+            await wait_until(pilot, lambda: len(server.hits["/fast.xml"]) >= 4, 30.0)
+            assert len(server.hits["/fast.xml"]) >= 4 and len(server.hits["/slow.xml"]) == 2
     finally:
         lib.close()
 

@@ -62,7 +62,7 @@ class UISettings:
 @dataclass(frozen=True)
 class RefreshSettings:
     interval: int = 30            # minutes between refreshes of a feed while the reader is open
-    on_start: bool = True         # refresh the feeds that are due when the reader opens
+    on_start: bool = True         # refresh every feed when the reader opens
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ per_feed = 500            # ...or the newest this many per feed, whichever keeps
 
 [refresh]
 interval = 30             # minutes: the open reader refreshes each feed this often
-on_start = true           # refresh the feeds that are due when the reader opens
+on_start = true           # refresh every feed when the reader opens
 
 [open]
 browser = ""              # command to open links ("firefox", "lynx"); "" = the system's

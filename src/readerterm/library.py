@@ -119,7 +119,7 @@ class Library:
 
     def apply_filters(self, ids: list[int] | None = None) -> int:
         """Apply the [[filter]] rules to `ids` (new articles) or to every article; see
-        store/userfilters.py. Returns how many of them are hidden."""
+        store/userfilters.py. Returns how many were hidden or shown again."""
         from readerterm.store.userfilters import apply_filters
 
         return apply_filters(self.store, self.rules()[0], ids)

@@ -67,25 +67,30 @@ def apply_filters(db: Database, rules: Sequence[FilterRule],
                   ids: Sequence[int] | None = None) -> int:
     """Hide what the `hide` rules match and show again what none matches (of `ids`, or
     of every article); with `ids` (articles a refresh just brought), mark read what the
-    `read` rules match. Returns how many articles are hidden among those looked at."""
+    `read` rules match. Returns how many articles were hidden or shown again."""
     conn = db.conn
     conn.create_function("rt_re", 2, _matches, deterministic=True)
     hide_sql, hide_args = _where([r for r in rules if r.action == "hide"])
     scope, scope_args = "1", []
     chunks: list[list[int]] = [[]] if ids is None else [
         list(ids[i:i + _CHUNK]) for i in range(0, len(ids), _CHUNK)]
-    hidden = 0
+    changed = 0
     for chunk in chunks:
         if ids is not None:
             if not chunk:
                 continue
             scope, scope_args = f"a.id IN ({','.join('?' * len(chunk))})", list(chunk)
+        stale = conn.execute(f"SELECT 1 FROM articles a WHERE {scope} "
+                             f"AND hidden IS NOT ({hide_sql}) LIMIT 1",
+                             (*scope_args, *hide_args)).fetchone()
+        if stale is None:  # nothing to change: no write (a read-only cache stays usable)
+            continue
         with db.write() as conn:
+            before = conn.total_changes
             conn.execute(f"UPDATE articles AS a SET hidden = ({hide_sql}) WHERE {scope} "
                          f"AND hidden IS NOT ({hide_sql})",
                          (*hide_args, *scope_args, *hide_args))
-            hidden += conn.execute(f"SELECT COUNT(*) FROM articles a WHERE {scope} "
-                                   "AND hidden = 1", scope_args).fetchone()[0]
+            changed += conn.total_changes - before
     read_rules = [r for r in rules if r.action == "read"]
     if ids and read_rules:
         read_sql, read_args = _where(read_rules)
@@ -96,4 +101,4 @@ def apply_filters(db: Database, rules: Sequence[FilterRule],
                 f"SELECT a.id FROM articles a WHERE a.id IN ({marks}) AND a.read = 0 "
                 f"AND ({read_sql})", (*chunk, *read_args))]
         set_read(db, matched, True)
-    return hidden
+    return changed

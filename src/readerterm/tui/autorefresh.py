@@ -30,14 +30,17 @@ class AutoRefresh(RefreshActions):
     _auto_started = False
 
     def start_auto_refresh(self, on_start: bool) -> None:
-        """Begin (once): at once with the feeds already due when `on_start`, else
-        counting every feed as fetched now."""
+        """Begin (once): with a refresh of every feed when `on_start` ([refresh]
+        on_start), else counting every feed as fetched now."""
         if self._auto_started:
             return
         self._auto_started = True
         self._auto_since = None if on_start else datetime.now(UTC)
         self._next_check = 0.0
-        self._auto_tick()
+        if on_start:
+            self.run_refresh(None)
+        else:
+            self._auto_tick()
         self.set_interval(TICK, self._auto_tick)
 
     def _refreshing(self) -> bool:
