@@ -119,10 +119,12 @@ class Library:
 
     def apply_filters(self, ids: list[int] | None = None) -> int:
         """Apply the [[filter]] rules to `ids` (new articles) or to every article; see
-        store/userfilters.py. Returns how many were hidden or shown again."""
-        from readerterm.store.userfilters import apply_filters
+        store/userfilters.py (done once: a marker in the data directory says up to
+        where). Returns how many were hidden or shown again."""
+        from readerterm.store.userfilters import apply_once
 
-        return apply_filters(self.store, self.rules()[0], ids)
+        return apply_once(self.store, self.rules()[0],
+                          self.paths.data_dir / "filters-applied.json", ids)
 
     def section_filters(self, name: str) -> Filters:
         """What `--section NAME` lists: a section, else a saved search by that name.

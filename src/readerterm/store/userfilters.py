@@ -8,16 +8,20 @@ FTS5 query a MATCH on the search index.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from readerterm.store.bulk import set_read
 from readerterm.store.db import Database
 from readerterm.userrules import FilterRule
 
-__all__ = ["apply_filters"]
+__all__ = ["apply_filters", "apply_once"]
 
 _COLUMNS = {"title": "a.title", "author": "a.author", "url": "a.url"}
 _CHUNK = 500
@@ -101,4 +105,35 @@ def apply_filters(db: Database, rules: Sequence[FilterRule],
                 f"SELECT a.id FROM articles a WHERE a.id IN ({marks}) AND a.read = 0 "
                 f"AND ({read_sql})", (*chunk, *read_args))]
         set_read(db, matched, True)
+    return changed
+
+
+def apply_once(db: Database, rules: Sequence[FilterRule], marker: Path,
+               ids: Sequence[int] | None = None) -> int:
+    """`apply_filters`, skipped when it has been done: `marker` (a small file in the data
+    directory) keeps which rules were applied up to which article. With the same rules
+    only the articles added since are looked at; with other rules, every article.
+    `ids` (a refresh's new articles) are always looked at."""
+    key = hashlib.sha1(repr(list(rules)).encode()).hexdigest()
+    try:
+        done = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        done = {}
+    newest = int(db.conn.execute("SELECT COALESCE(MAX(id), 0) FROM articles").fetchone()[0])
+    if ids is not None:
+        changed = apply_filters(db, rules, ids)
+    elif isinstance(done, dict) and done.get("rules") == key:
+        since = int(done.get("newest") or 0)
+        if since >= newest:
+            return 0
+        changed = 0
+        if rules:  # (with none, new articles are shown as they come: nothing to do)
+            added = [int(r[0]) for r in db.conn.execute(
+                "SELECT id FROM articles WHERE id > ?", (since,))]
+            changed = apply_filters(db, rules, added if len(added) <= 5000 else None)
+    else:
+        changed = apply_filters(db, rules)
+    if ids is None or (isinstance(done, dict) and done.get("rules") == key):
+        with contextlib.suppress(OSError):
+            marker.write_text(json.dumps({"rules": key, "newest": newest}), encoding="utf-8")
     return changed
