@@ -57,13 +57,10 @@ def filled(home: Path, server: FeedServer, capsys: pytest.CaptureFixture[str]) -
     return server
 
 
-def test_first_run_writes_defaults_under_readerterm_home(
+def test_first_run_writes_settings_but_subscribes_to_nothing(
         home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    feeds = as_json(capsys, "feeds", "--json")
-    assert isinstance(feeds, list) and len(feeds) >= 8
-    assert {"World", "Technology", "Science"} <= {f["section"] for f in feeds}
+    assert as_json(capsys, "feeds", "--json") == []
     assert (home / "config/config.toml").is_file()
-    assert (home / "config/feeds.toml").is_file()
     assert (home / "data/readerterm.sqlite3").is_file()
 
 

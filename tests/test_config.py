@@ -80,18 +80,31 @@ refresh_all = "R"
 
 
 @pytest.mark.parametrize("text, line, message", [
-    ("[fetch]\nper_host = 2\n[fetching]\n", 3, "unknown section [fetching]"),
-    ("[fetch]\nper_host = 2\nper_hots = 3\n", 3, "unknown key fetch.per_hots"),
-    ("[fetch]\n\nper_host = \"six\"\n", 3, "fetch.per_host must be int, not str"),
-    ("[fetch]\nper_host = true\n", 2, "fetch.per_host must be int, not bool"),
-    ("[fulltext]\nenabled = 1\n", 2, "fulltext.enabled must be bool, not int"),
-    ("[fetch]\ndeadline = \"30\"\n", 2, "fetch.deadline must be float, not str"),
-    ("[fetch]\nmax_bytes = 0\n", 2, "fetch.max_bytes must be positive"),
-    ("[retention]\ndays = -1\n", 2, "retention.days must be positive"),
-    ("fetch = 3\n", 1, "[fetch] must be a table"),
-    ("[ui]\ntheme = 3\n", 2, "ui.theme must be str, not int"),
-    ("[ui.keys]\nback = 3\n", 1, "ui.keys must be a table of strings, not dict"),
-    ("[ui]\nkeys = \"R\"\n", 2, "ui.keys must be a table of strings, not str"),
+    ("[fetch]\nper_host = 2\n[fetching]\n", 3,
+     "unknown section [fetching]; the sections are [fetch], [fulltext], [retention], [ui], [refresh], [open]"),
+    ("[fetch]\nper_host = 2\nper_hots = 3\n", 3,
+     "unknown key fetch.per_hots; the keys of [fetch] are max_in_flight, per_host, "
+     "deadline, max_bytes, max_entries"),
+    ("[fetch]\n\nper_host = \"six\"\n", 3,
+     'fetch.per_host must be a whole number, not a string ("six"); for example: per_host = 6'),
+    ("[fetch]\nper_host = true\n", 2,
+     "fetch.per_host must be a whole number, not a boolean (true); for example: per_host = 6"),
+    ("[fulltext]\nenabled = 1\n", 2,
+     "fulltext.enabled must be true or false, not an integer (1); for example: enabled = true"),
+    ("[fetch]\ndeadline = \"30\"\n", 2,
+     'fetch.deadline must be a number, not a string ("30"); for example: deadline = 30.0'),
+    ("[fetch]\nmax_bytes = 0\n", 2,
+     "fetch.max_bytes must be more than 0, not 0; for example: max_bytes = 10485760"),
+    ("[retention]\ndays = -1\n", 2,
+     "retention.days must be more than 0, not -1; for example: days = 90"),
+    ("fetch = 3\n", 1, "[fetch] must be a table of settings (max_in_flight, per_host, deadline, "
+     "max_bytes, max_entries), not an integer (3)"),
+    ("[ui]\ntheme = 3\n", 2,
+     'ui.theme must be a string, not an integer (3); for example: theme = "textual-dark"'),
+    ("[ui.keys]\nback = 3\n", 2, 'ui.keys.back must be a string of keys, not an integer (3); '
+     'for example: back = "ctrl+s" (several keys: "s,ctrl+s")'),
+    ("[ui]\nkeys = \"R\"\n", 2, 'ui.keys must be a table, not a string ("R"); '
+     'for example: [ui.keys] star = "s,ctrl+s" (a binding id and its keys)'),
 ])
 def test_a_bad_value_names_the_file_line_and_key(tmp_path: Path, text: str, line: int,
                                                  message: str) -> None:
@@ -150,9 +163,11 @@ def test_subscriptions_round_trip_and_defaults_are_not_written(tmp_path: Path) -
     ('[[sections]]\nname = "A"\n[[sections.feeds]]\ntitle = "x"\n', 0,
      "sections[0].feeds[0].url is missing"),
     ('[[sections]]\nname = "A"\n[[sections.feeds]]\nurl = "https://a.example/"\ntitel = "x"\n',
-     5, "unknown key sections[0].feeds[0].titel"),
+     5, "unknown key sections[0].feeds[0].titel; the keys of "
+     "[sections[0].feeds[0]] are url, title, fulltext"),
     ('[[sections]]\nname = "A"\n[[sections.feeds]]\nurl = "https://a.example/"\n'
-     'fulltext = "no"\n', 5, "sections[0].feeds[0].fulltext must be bool, not str"),
+     'fulltext = "no"\n', 5, 'sections[0].feeds[0].fulltext must be true or false, '
+     'not a string ("no"); for example: fulltext = true'),
     ('feeds = []\n[[sections]]\nname = "A"\n', 1, "unknown key feeds"),
 ])
 def test_a_bad_subscription_names_the_file_line_and_key(tmp_path: Path, text: str, line: int,

@@ -10,7 +10,9 @@ whose <meta> names a charset its bytes are not in.
 from __future__ import annotations
 
 from readerterm.extract import extract_document
-from readerterm.models import Document
+from readerterm.extract._ensemble import combine, wrong_block
+from readerterm.extract._prepare import norm
+from readerterm.models import Block, Document
 
 STORY = [
     "The harbour authority reopened the north quay on Tuesday after six weeks of repairs "
@@ -189,3 +191,93 @@ def test_pictures_named_like_buttons_stay() -> None:
     assert _figures(doc) == [("https://harbour.example.org/img/social-distancing.jpg",
                               "People queue two metres apart.", "")]
 
+
+
+def test_credit_lines_in_the_body_go_to_their_picture() -> None:
+    # A credit set as a paragraph under an image (no figure markup) is the picture's
+    # credit, not a line of the story; one with no picture above it is left out.
+    page = _page(f"<article><p>{STORY[0]}</p><img src='/quay.jpg' alt='The north quay'>"
+                 f"<p>Foto: Harbour Authority/Jan Berg</p><p>{STORY[1]}</p>"
+                 f"<p>{STORY[2]}</p><p>The reopened footpath along the quay. © Port Press | "
+                 f"Ana Ruiz</p><p>{STORY[3]}</p></article>")
+    doc = extract_document(page, url="https://example.com/quay")
+    _has_story(doc)
+    assert "Harbour Authority" not in doc.body_text
+    assert "Port Press" not in doc.body_text
+    figures = [b.image for b in doc.blocks if b.kind == "figure" and b.image]
+    assert [f.credit for f in figures] == ["Harbour Authority/Jan Berg"]
+
+
+def test_promotion_lines_inside_the_article_are_left_out() -> None:
+    promos = [
+        "This post contains affiliate links; we may receive a commission when you buy.",
+        "Get the latest news straight to your phone with the Harbour Times app.",
+        "¿Ya sabías que tenemos canal de Telegram? Únete desde tu celular.",
+        "Mit unserem Newsletter bleiben Sie informiert",
+    ]
+    body = "".join(f"<p>{s}</p><p>{promo}</p>" for s, promo in zip(STORY, promos, strict=True))
+    doc = extract_document(_page(f"<article>{body}</article>"))
+    _has_story(doc)
+    for promo in promos:
+        assert promo[:30] not in doc.body_text
+
+
+def test_read_also_lines_in_other_languages_are_left_out() -> None:
+    teasers = ["Czytaj też: Nowe nabrzeże w porcie", "Lesen Sie auch: Der Hafen im Winter",
+               "PUEDES VER: ¿Qué pasó con el muelle?", "Das könnte Sie auch interessieren"]
+    body = "".join(f"<p>{s}</p><p>{t}</p>" for s, t in zip(STORY, teasers, strict=True))
+    doc = extract_document(_page(f"<article>{body}</article>"))
+    _has_story(doc)
+    for teaser in teasers:
+        assert teaser not in doc.body_text
+
+
+def test_comment_prompts_in_german_are_left_out() -> None:
+    prompts = ["Keine Kommentare", "Kommentieren",
+               "Sie müssen sich einloggen, um sich an einer Diskussion beteiligen zu können."]
+    body = "".join(f"<p>{s}</p><p>{t}</p>" for s, t in zip(STORY, prompts, strict=False))
+    doc = extract_document(_page(f"<article>{body}<p>{STORY[3]}</p></article>"))
+    _has_story(doc)
+    for prompt in prompts:
+        assert prompt not in doc.body_text
+
+
+def test_utf8_page_with_one_broken_byte_stays_utf8() -> None:
+    # A truncated character pasted into a UTF-8 page made every "ą" and "ę" read as
+    # Windows-1252 ("Ä…", "Ä™").
+    polish = "Sprzeciwiają się atakom na fundację, które są bezpodstawne i groźne. " * 4
+    page = _page(f"<article><p>{polish}</p>{_paragraphs()}</article>").encode()
+    broken = page.replace(b"</article>", b"\xc3</article>")
+    doc = extract_document(broken)
+    assert "Sprzeciwiają się" in doc.body_text
+    _has_story(doc)
+
+
+def test_a_little_of_the_story_beside_a_login_box_is_the_wrong_block() -> None:
+    story = norm(" ".join(STORY))
+    box = "your password must be at least eight characters long and hold a digit"
+    ours = f"{box} {' '.join(story.split()[:30])}"
+    assert wrong_block(ours, story * 2)
+    # Ours, and much of it in theirs: ours stays.
+    assert not wrong_block(story, f"{story} {box}")
+
+
+def test_short_list_items_trafilatura_finds_beside_the_story_are_kept() -> None:
+    # An ingredient list of short items below the text: too short for paragraphs of
+    # their own, but three or more items in a row are a list of the story's.
+    ours = [Block("paragraph", text=p) for p in STORY[:2]]
+    items = ["6 large eggs", "200 g sugar", "1 lemon", "250 g flour"]
+    lines = [*STORY[:2], *(f"- {i}" for i in items), "Home"]
+    near = norm(" ".join([*STORY[:2], *items, "Home"]))
+    out = combine(ours, lines, [], [], near)
+    assert out[2] == Block("list", items=tuple(items))
+    assert len(out) == 3  # a lone short line is still no paragraph
+
+
+def test_date_lines_inside_the_article_are_left_out() -> None:
+    dates = ["Publiziert: 03.04.2020, 12:35", "Updated 2021-01-17", "23.10.2018"]
+    body = "".join(f"<p>{d}</p><p>{s}</p>" for d, s in zip(dates, STORY, strict=False))
+    doc = extract_document(_page(f"<article>{body}<p>{STORY[3]}</p></article>"))
+    _has_story(doc)
+    for date in dates:
+        assert date not in doc.body_text

@@ -203,7 +203,7 @@ async def test_hostile_article_page_through_full_text(tmp_path: Path,
         run = run_readerterm(home, "refresh", timeout=60)
     finally:
         server.stop()
-    assert run.code == 0 and "1 article pages fetched" in run.stdout, run.stdout + run.stderr
+    assert run.code == 0 and "1 article page fetched" in run.stdout, run.stdout + run.stderr
     assert set(server.hits) == {"/feed.xml", "/article.html"}  # no image, no link fetched
     monkeypatch.setenv("READERTERM_HOME", str(home))
     capsys.readouterr()

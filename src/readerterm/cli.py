@@ -23,6 +23,7 @@ from typing import Any, NoReturn
 
 from readerterm import __version__, cli_daily
 from readerterm import paths as paths_mod
+from readerterm.clihelp import describe
 from readerterm.config import ConfigError
 from readerterm.library import (
     BadInput,
@@ -56,21 +57,26 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("url")
     a.add_argument("--section", help="section to put it in (created if new)")
     a.add_argument("--title", help="title to show instead of the feed's own")
+    a.add_argument("--json", action="store_true")
     r = sub.add_parser("remove", help="unsubscribe from a feed")
     r.add_argument("url")
+    r.add_argument("--json", action="store_true")
     i = sub.add_parser("import", help="import an OPML file or a newsboat urls file")
     i.add_argument("file")
-    sub.add_parser("export", help="print every subscription as OPML 2.0")
+    i.add_argument("--json", action="store_true")
+    e = sub.add_parser("export", help="print every subscription as OPML 2.0")
+    e.add_argument("--json", action="store_true")
     rf = sub.add_parser("refresh", help="fetch every feed, then full article text")
     rf.add_argument("--no-fulltext", action="store_true", help="skip fetching article pages")
+    rf.add_argument("--json", action="store_true")
     f = sub.add_parser("feeds", help="list feeds with unread counts and errors")
     f.add_argument("--json", action="store_true")
     ar = sub.add_parser("articles", help="list articles, newest first")
-    ar.add_argument("--section")
+    ar.add_argument("--section", metavar="NAME")
     ar.add_argument("--feed", metavar="URL")
     ar.add_argument("--unread", action="store_true")
     ar.add_argument("--starred", action="store_true")
-    ar.add_argument("--limit", type=int, default=None)
+    ar.add_argument("--limit", type=int, default=None, metavar="N")
     ar.add_argument("--json", action="store_true")
     s = sub.add_parser("show", help="show one article (marks nothing read)")
     s.add_argument("id", type=int)
@@ -79,29 +85,38 @@ def _parser() -> argparse.ArgumentParser:
     se = sub.add_parser("search", help="full-text search (FTS5 syntax: \"phrase\", pre*, "
                         "AND/OR/NOT)")
     se.add_argument("query")
-    se.add_argument("--section")
+    se.add_argument("--section", metavar="NAME")
     se.add_argument("--feed", metavar="URL")
     se.add_argument("--unread", action="store_true")
     se.add_argument("--starred", action="store_true")
     se.add_argument("--since", metavar="DATE", help="published on or after (YYYY-MM-DD)")
     se.add_argument("--until", metavar="DATE", help="published before (YYYY-MM-DD)")
-    se.add_argument("--limit", type=int, default=50)
+    se.add_argument("--limit", type=int, default=50, metavar="N")
     se.add_argument("--json", action="store_true")
     m = sub.add_parser("mark", help="mark an article read, unread, starred or unstarred")
     m.add_argument("id", type=int, nargs="?")
     g = m.add_mutually_exclusive_group(required=True)
     for flag in ("read", "unread", "star", "unstar"):
-        g.add_argument(f"--{flag}", dest="change", action="store_const", const=flag)
+        g.add_argument(f"--{flag}", dest="change", action="store_const", const=flag,
+                       help=f"mark it {flag}" + ("red" if flag.endswith("star") else ""))
+    m.add_argument("--json", action="store_true",
+                   help='print {"id","read","starred"} (with --all-read: {"marked": N})')
     cli_daily.add_mark_arguments(m, g)
     x = sub.add_parser("extract", help="extract articles from local HTML files or URLs")
     x.add_argument("inputs", nargs="+", metavar="FILE_OR_URL")
     x.add_argument("--url", help="the page's URL, for resolving links of a local file")
     x.add_argument("--json", action="store_true")
+    describe(p)
     return p
 
 
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+def _n(count: int, word: str, plural: str = "") -> str:
+    """`1 feed`, `2 feeds`."""
+    return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
 def _article_json(row: ArticleRow, snippet: bool = False) -> dict[str, Any]:
@@ -117,7 +132,7 @@ def _article_lines(rows: list[ArticleRow], snippets: bool = False) -> None:
     width = shutil.get_terminal_size((100, 24)).columns
     for row in rows:
         flags = ("N" if not row.read else " ") + ("*" if row.starred else " ")
-        head = f"{row.id:>7} {flags} {row.published[:10]}  "
+        head = f"{row.id:>7} {flags} {row.published[:10] if row.date_known else '?':<10}  "
         room = max(20, width - len(head) - 2)
         title = clean_line(row.title, limit=room)
         print(f"{head}{title}  ({clean_line(row.feed, limit=40)})")
@@ -154,18 +169,25 @@ def _refresh(lib: Library, args: argparse.Namespace) -> int:
             report = asyncio.run(lib.refresh(fulltext=not args.no_fulltext, progress=progress))
     else:
         report = asyncio.run(lib.refresh(fulltext=not args.no_fulltext))
-    _summary(report)
+    if args.json:
+        _print_json({"feeds": report.feeds, "updated": report.updated,
+                     "not_modified": report.not_modified, "skipped": report.skipped,
+                     "new_articles": report.new_articles, "pages_fetched": report.pages_fetched,
+                     "pages_failed": report.pages_failed,
+                     "failed": [{"url": u, "error": e} for u, e in report.failed]})
+    else:
+        _summary(report)
     return 0
 
 
 def _summary(report: RefreshReport) -> None:
-    parts = [f"{report.feeds} feeds", f"{report.updated} updated",
+    parts = [_n(report.feeds, "feed"), f"{report.updated} updated",
              f"{report.not_modified} unchanged", f"{len(report.failed)} failed",
-             f"{report.new_articles} new articles"]
+             _n(report.new_articles, "new article")]
     if report.skipped:
         parts.append(f"{report.skipped} skipped (gone or asked to wait)")
     if report.pages_fetched or report.pages_failed:
-        parts.append(f"{report.pages_fetched} article pages fetched, "
+        parts.append(f"{_n(report.pages_fetched, 'article page')} fetched, "
                      f"{report.pages_failed} failed")
     print("refreshed: " + ", ".join(parts))
     for url, error in report.failed:
@@ -200,6 +222,8 @@ def _extract(args: argparse.Namespace) -> int:
                              "related": [r.to_dict() for r in doc.related]})
             else:
                 print(_render_document(doc))
+        except BrokenPipeError:
+            raise  # `extract FILE | head`: main() ends quietly
         except (BadInput, FetchFailed, OSError, ValueError, EOFError) as exc:
             status = 2 if isinstance(exc, BadInput) and len(args.inputs) == 1 else status
             if args.json:
@@ -238,18 +262,37 @@ def _run(args: argparse.Namespace) -> int:
 
             return run_reader(lib)
         if cmd == "add":
-            url, message = asyncio.run(lib.add_feed(args.url, args.section, args.title))
-            print(f"{message}: {url}")
+            added = asyncio.run(lib.add_feed(args.url, args.section, args.title))
+            if args.json:
+                _print_json(added.to_json())
+            else:
+                found = f" (found on {added.found_on})" if added.found_on else ""
+                print(f"added: {added.url}{found}")
+            if added.warning:
+                print(f"readerterm: warning: {added.url}: {added.warning}; added as given",
+                      file=sys.stderr)
         elif cmd == "remove":
+            articles = lib.feed_by_url(args.url).total
             lib.remove_feed(args.url)
-            print(f"removed: {args.url}")
+            if args.json:
+                _print_json({"removed": args.url, "articles": articles})
+            else:
+                print(f"removed: {args.url} ({_n(articles, 'article')})")
         elif cmd == "import":
-            added, skipped = lib.import_subscriptions(data)
-            print(f"imported {added} feeds, skipped {len(skipped)}")
+            count, skipped = lib.import_subscriptions(data)
+            if args.json:
+                _print_json({"imported": count, "skipped": skipped})
+            else:
+                print(f"imported {_n(count, 'feed')}, skipped {len(skipped)}")
             for line in skipped:
                 print(f"skipped: {clean_line(line, limit=300)}", file=sys.stderr)
         elif cmd == "export":
-            sys.stdout.write(lib.export_opml())
+            if args.json:
+                _print_json([{"section": s.name, "feeds": [{"url": f.url, "title": f.title}
+                                                          for f in s.feeds]}
+                             for s in lib.subscriptions()])
+            else:
+                sys.stdout.write(lib.export_opml())
         elif cmd == "refresh":
             return _refresh(lib, args)
         elif cmd == "feeds":
@@ -297,6 +340,9 @@ def _run(args: argparse.Namespace) -> int:
             change = {"read": {"read": True}, "unread": {"read": False},
                       "star": {"starred": True}, "unstar": {"starred": False}}[args.change]
             lib.mark(args.id, **change)
+            if args.json:
+                view = lib.article(args.id)
+                _print_json({"id": view.id, "read": view.read, "starred": view.starred})
     finally:
         lib.close()
     return 0

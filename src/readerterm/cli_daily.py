@@ -16,13 +16,12 @@ from readerterm.models import ArticleView
 
 def add_mark_arguments(mark: argparse.ArgumentParser,
                        group: argparse._MutuallyExclusiveGroup) -> None:
-    """`mark --all-read [--section NAME | --feed URL] [--json]`."""
+    """`mark --all-read [--section NAME | --feed URL]` (cli.py gives mark its --json)."""
     group.add_argument("--all-read", dest="change", action="store_const", const="all-read",
                        help="mark every unread article read (or those of --section/--feed)")
     where = mark.add_mutually_exclusive_group()
     where.add_argument("--section", help="with --all-read: only this section")
     where.add_argument("--feed", metavar="URL", help="with --all-read: only this feed")
-    mark.add_argument("--json", action="store_true", help='print {"marked": N}')
 
 
 def check_mark(args: argparse.Namespace) -> None:

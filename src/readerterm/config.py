@@ -130,12 +130,12 @@ player = ""               # command for podcast episodes ("mpv --no-video"); "" 
 theme = "textual-dark"
 
 [ui.keys]
-# Remap any binding by its id, e.g.:
-# back = "[,alt+left,backspace"
-# refresh_all = "R"
+# Remap any binding by its id (the ids are listed by the reader's help, "?"), e.g.:
+# back = "left_square_bracket,alt+left,backspace"
+# refresh-all = "R"
 """
 
-DEFAULT_SECTIONS: tuple[Section, ...] = (
+SAMPLE_SECTIONS: tuple[Section, ...] = (  # offered by the reader's first-run screen
     Section("World", (
         FeedEntry("https://feeds.bbci.co.uk/news/world/rss.xml", "BBC News: World"),
         FeedEntry("https://www.theguardian.com/world/rss", "The Guardian: World"),
@@ -172,7 +172,8 @@ def _line_of(text: str, key: str) -> int:
 
 def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: a byte-order mark (Windows editors write one) is no statement.
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text ({exc.reason})") from None
     try:
@@ -181,32 +182,61 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
         raise ConfigError(f"{path}: {exc}") from None
 
 
+_TYPE_NAMES = {bool: "true or false", int: "a whole number", float: "a number",
+               str: "a string", dict: "a table"}
+
+
+def _kind(value: Any) -> str:
+    """What a TOML value is, for people: `an integer (5)`, `a string ("6")`."""
+    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
+             dict: "a table", list: "an array"}
+    shown = tomli_w.dumps({"v": value}).partition("=")[2].strip() if not isinstance(
+        value, dict) else ""
+    name = names.get(type(value), type(value).__name__)
+    return f"{name} ({shown[:40]})" if shown else name
+
+
+def _example(key: str, default: Any) -> str:
+    """A valid line for `key`, from its default."""
+    if isinstance(default, dict):
+        return '[ui.keys] star = "s,ctrl+s" (a binding id and its keys)'
+    return f"{key} = {tomli_w.dumps({'v': default}).partition('=')[2].strip()}"
+
+
 def _typed(cls: type[Any], data: Any, path: Path, text: str, where: str) -> Any:
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}, line {_line_of(text, where)}: [{where}] must be a table")
     known = {f.name: f for f in fields(cls)}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}, line {_line_of(text, where)}: [{where}] must be a table "
+                          f"of settings ({', '.join(known)}), not {_kind(data)}")
     values: dict[str, Any] = {}
     default = cls()
     for key, value in data.items():
         if key not in known:
             line = _line_of(text, key)
-            raise ConfigError(f"{path}, line {line}: unknown key {where}.{key}")
+            raise ConfigError(f"{path}, line {line}: unknown key {where}.{key}; the keys of "
+                              f"[{where}] are {', '.join(known)}")
         expected = type(getattr(default, key))
+        example = _example(key, getattr(default, key))
         ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value, ok = float(value), True
-        if expected is dict:
-            ok = isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+        if expected is dict and isinstance(value, dict):
+            for name, keys in value.items():
+                if not isinstance(keys, str):
+                    raise ConfigError(
+                        f"{path}, line {_line_of(text, name)}: {where}.{key}.{name} must be "
+                        f"a string of keys, not {_kind(keys)}; for example: "
+                        f'{name} = "ctrl+s" (several keys: "s,ctrl+s")')
         if not ok:
             line = _line_of(text, key)
-            wanted = "a table of strings" if expected is dict else expected.__name__
             raise ConfigError(
-                f"{path}, line {line}: {where}.{key} must be {wanted}, "
-                f"not {type(value).__name__}"
+                f"{path}, line {line}: {where}.{key} must be {_TYPE_NAMES[expected]}, "
+                f"not {_kind(value)}; for example: {example}"
             )
         if isinstance(value, int | float) and not isinstance(value, bool) and value <= 0:
             line = _line_of(text, key)
-            raise ConfigError(f"{path}, line {line}: {where}.{key} must be positive")
+            raise ConfigError(f"{path}, line {line}: {where}.{key} must be more than 0, "
+                              f"not {value}; for example: {example}")
         values[key] = value
     return replace(default, **values)
 
@@ -220,7 +250,8 @@ def load_settings(path: Path) -> Settings:
     types = {f.name: type(getattr(Settings(), f.name)) for f in fields(Settings)}
     for key, value in data.items():
         if key not in types:
-            raise ConfigError(f"{path}, line {_line_of(text, key)}: unknown section [{key}]")
+            raise ConfigError(f"{path}, line {_line_of(text, key)}: unknown section [{key}]; "
+                              f"the sections are {', '.join(f'[{t}]' for t in types)}")
         parts[key] = _typed(types[key], value, path, text, key)
     return Settings(**parts)
 

@@ -24,12 +24,11 @@ from typing import TYPE_CHECKING
 
 from readerterm import paths as paths_mod
 from readerterm.config import (
-    DEFAULT_SECTIONS,
+    SAMPLE_SECTIONS,
     Section,
     Settings,
     load_sections,
     load_settings,
-    save_sections,
     write_default_settings,
 )
 from readerterm.errors import BadInput, FetchFailed
@@ -42,14 +41,14 @@ from readerterm.related import Similar, SimilarFinder
 from readerterm.safety import now_utc, safe_url
 from readerterm.store.cache import Filters, SearchError, Store
 from readerterm.store.rows import iso
-from readerterm.subscriptions import OPENED_FEED, OPENED_TITLE, Subscriptions
+from readerterm.subscriptions import OPENED_FEED, OPENED_TITLE, Added, Subscriptions
 from readerterm.userrules import FilterRule, SavedQuery, load_rules
 
 if TYPE_CHECKING:
     from readerterm.feedsfile import FeedSettings
     from readerterm.search import SearchHit
 
-__all__ = ["ArticleView", "BadInput", "FetchFailed", "Filters", "Library", "Progress",
+__all__ = ["Added", "ArticleView", "BadInput", "FetchFailed", "Filters", "Library", "Progress",
            "RefreshReport", "SearchError", "Similar", "fetch_document", "parse_date_arg",
            "read_document"]
 
@@ -76,9 +75,9 @@ class Library:
         sections = load_sections(paths.config_dir / "feeds.toml")
         paths.ensure()
         write_default_settings(paths.config_file)
-        if sections is None:
-            sections = list(DEFAULT_SECTIONS)
-            save_sections(paths.config_dir / "feeds.toml", sections)
+        # No subscriptions until the user asks for some: the reader offers a sample set
+        # on a first start (tui/screens/first_run.py); `add` and `import` add only theirs.
+        sections = sections or []
         library = cls(paths, settings, Store(paths.database))
         library.subs.sync(sections)
         library.apply_filters()
@@ -90,6 +89,11 @@ class Library:
     @property
     def feeds_file(self) -> Path:
         return self.subs.path
+
+    @property
+    def first_start(self) -> bool:
+        """No subscriptions were ever made here (no feeds.toml yet)."""
+        return not self.subs.path.exists()
 
     # -- reading the cache -------------------------------------------------------------
     def feeds(self) -> list[FeedRow]:
@@ -278,11 +282,12 @@ class Library:
         return self.subs.sections()
 
     async def add_feed(self, url: str, section: str | None = None,
-                       title: str | None = None) -> tuple[str, str]:
+                       title: str | None = None) -> Added:
         """Subscribe to `url` (a feed, or a page whose feed is found by autodiscovery).
 
-        Returns (feed URL, message). Raises BadInput for a non-http(s) URL or a page
-        without a feed; when the network is down the URL is added as given.
+        Returns what was added. Raises BadInput, adding nothing, for a non-http(s) URL
+        or one that answers but is not a feed; when it cannot be reached the URL is
+        added as given, with a warning (see `Subscriptions.add`).
         """
         async with fetcher_for(self.settings) as fetcher:
             return await self.subs.add(fetcher, url, section, title)
@@ -293,6 +298,12 @@ class Library:
         from readerterm.feedsfile import update_feed
 
         self.subs.rewrite(lambda path: update_feed(path, url, settings))
+
+    def add_sample_set(self) -> int:
+        """Subscribe to the sample set of public news feeds (the first-run screen's
+        offer); returns how many were added (those already subscribed are left)."""
+        return self.subs.add_many([(s.name, f.url, f.title)
+                                   for s in SAMPLE_SECTIONS for f in s.feeds])
 
     def remove_feed(self, url: str) -> None:
         self.subs.remove(url)

@@ -254,6 +254,9 @@ class ArticleRow:
     read: bool
     starred: bool
     snippet: str = ""
+    date_known: bool = True
+    """False when the feed gave no date that could be read: `published` is then the
+    time the article was first seen (it sorts by arrival), not a date to show."""
 
 
 @dataclass(frozen=True)

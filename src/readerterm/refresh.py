@@ -148,13 +148,17 @@ class Refresher:
             report.failed.append((url, message))
             return moved
         if result.not_modified:
-            self.store.feed_not_modified(feed.id, now)
-            report.not_modified += 1
+            kept = self.store.feed_not_modified(feed.id, now)
+            if kept is None:
+                report.not_modified += 1
+            else:  # still the body that was not a feed
+                report.failed.append((url, kept))
             return moved
         ft = self.settings.fulltext
         parsed = parsed_body or Parsed(error="the body was not parsed")
         if parsed.entries is None:
-            self.store.feed_error(feed.id, parsed.error, result.status, now)
+            self.store.feed_error(feed.id, parsed.error, result.status, now,
+                                  validators=(result.etag, result.last_modified))
             report.failed.append((url, parsed.error))
             return moved
         new_ids = self.store.store_feed(

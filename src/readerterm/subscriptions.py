@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from readerterm.config import FeedEntry, Section, load_sections, save_sections
@@ -21,7 +21,7 @@ from readerterm.net import Fetcher
 from readerterm.safety import clean_line, safe_url
 from readerterm.store.cache import Store
 
-__all__ = ["DEFAULT_SECTION", "OPENED_FEED", "OPENED_TITLE", "Subscriptions"]
+__all__ = ["DEFAULT_SECTION", "OPENED_FEED", "OPENED_TITLE", "Added", "Subscriptions"]
 
 OPENED_FEED = "readerterm:opened"
 """The cache's feed that holds articles opened from links (not a subscription)."""
@@ -29,6 +29,27 @@ OPENED_TITLE = "Opened links"
 DEFAULT_SECTION = "Uncategorized"
 
 Change = Callable[[list[Section]], list[Section]]
+
+_REFUSED = frozenset({400, 404, 405, 406, 410, 414, 415, 422, 451})
+"""Statuses that say the URL has no feed (not a passing trouble: 401/403 may be a feed
+behind a login, 408/429/5xx may answer later): `add` refuses them."""
+
+
+@dataclass(frozen=True)
+class Added:
+    """What `Subscriptions.add` subscribed to."""
+
+    url: str
+    section: str
+    title: str = ""
+    found_on: str | None = None
+    """The page the feed was found on, when the URL given was a page."""
+    warning: str | None = None
+    """Why the URL was added unchecked (it could not be reached)."""
+
+    def to_json(self) -> dict[str, str | None]:
+        return {"url": self.url, "section": self.section, "title": self.title,
+                "found_on": self.found_on, "warning": self.warning}
 
 
 class Subscriptions:
@@ -72,18 +93,24 @@ class Subscriptions:
             self.sync(self.sections())
 
     async def add(self, fetcher: Fetcher, url: str, section: str | None = None,
-                  title: str | None = None) -> tuple[str, str]:
+                  title: str | None = None) -> Added:
         """Subscribe to `url` (a feed, or a page whose feed is found by autodiscovery).
 
-        Returns (feed URL, message). Raises BadInput for a non-http(s) URL or a page
-        without a feed; when the network is down the URL is added as given.
+        Returns what was added. Raises BadInput, adding nothing, for a non-http(s)
+        URL and for one that answers but is not a feed: a page naming no feed, an empty
+        body, a status that says there is nothing there (404, 410, ...). When it cannot be
+        reached (offline, a server error) the URL is added as given, with a warning.
         """
         checked = safe_url(url)
         if checked is None:
             raise BadInput(f"not an http(s) URL: {url!r}")
-        feed_url, message = checked, "added"
+        feed_url, found_on, warning = checked, None, None
         result = await fetcher.fetch(checked)
-        if result.ok and result.body:
+        if not result.ok and result.status in _REFUSED:
+            raise BadInput(f"{checked} answers HTTP {result.status}: not a feed; nothing added")
+        if result.ok and not result.body.strip():
+            raise BadInput(f"{checked} answers with an empty body: not a feed; nothing added")
+        if result.ok:
             try:
                 await asyncio.to_thread(parse_feed, result.body, result.headers, checked)
             except NotAFeed:
@@ -91,10 +118,11 @@ class Subscriptions:
 
                 found = discover_feeds(result.body, result.final_url)
                 if not found:
-                    raise BadInput(f"{checked} is not a feed and names no feed") from None
-                feed_url, message = found[0], f"added {found[0]} (found on {checked})"
-        elif not result.ok:
-            message = f"added without checking ({result.error})"
+                    raise BadInput(f"{checked} is not a feed and names no feed; nothing added"
+                                   ) from None
+                feed_url, found_on = found[0], checked
+        else:
+            warning = f"not checked: {result.error}"
         name = clean_line(section or "") or DEFAULT_SECTION
         entry = FeedEntry(feed_url, clean_line(title or ""))
 
@@ -108,7 +136,7 @@ class Subscriptions:
             return [*sections, Section(name, (entry,))]
 
         self.edit(change)
-        return feed_url, message
+        return Added(feed_url, name, entry.title, found_on, warning)
 
     def remove(self, url: str) -> None:
         """Unsubscribe from `url`; raises BadInput when it is not a subscription."""
@@ -122,10 +150,21 @@ class Subscriptions:
         self.edit(change)
 
     def import_data(self, data: bytes) -> tuple[int, list[str]]:
-        """Add the feeds of an OPML or newsboat urls file; returns (added, skipped)."""
+        """Add the feeds of an OPML or newsboat urls file; returns (added, skipped).
+        Raises BadInput, changing nothing, for data that is neither."""
         from readerterm.feeds.opml import parse_subscriptions
 
-        found, skipped = parse_subscriptions(data)
+        try:
+            found, skipped = parse_subscriptions(data)
+        except ValueError as exc:
+            raise BadInput(str(exc)) from None
+        return self.add_many(found), skipped
+
+    def add_many(self, found: list[tuple[str, str, str]], skipped: list[str] | None = None
+                 ) -> int:
+        """Add (section, url, title) subscriptions, unchecked, leaving those already there
+        (each noted in `skipped`); returns how many were added."""
+        skipped = skipped if skipped is not None else []
         added = 0
 
         def change(sections: list[Section]) -> list[Section]:
@@ -149,7 +188,7 @@ class Subscriptions:
             return sections
 
         self.edit(change)
-        return added, skipped
+        return added
 
     def export_opml(self) -> str:
         """Every subscription as OPML 2.0, sections as folders."""

@@ -9,6 +9,7 @@ recognised and removed. Captions are turned into <figure>/<figcaption> before it
 from __future__ import annotations
 
 import copy
+import dataclasses
 import logging
 from typing import Any, NamedTuple
 
@@ -16,7 +17,17 @@ import lxml.html
 from lxml import etree
 from readability import Document as _Readability
 
-from readerterm.extract._patterns import DONATION_WORDS, FURNITURE_TEXT, RELATED_HEADING
+from readerterm.extract._patterns import (
+    CAPTION_WORDS,
+    CREDIT_END,
+    CREDIT_START,
+    CREDIT_WORDS,
+    DATE_LINE,
+    DONATION_WORDS,
+    FURNITURE_TEXT,
+    PROMO_TEXT,
+    RELATED_HEADING,
+)
 from readerterm.extract._prepare import (
     ORDER_ATTR,
     drop_link_lists,
@@ -26,6 +37,7 @@ from readerterm.extract._prepare import (
     text_len,
 )
 from readerterm.html import tree_to_blocks
+from readerterm.html.rules import caption_and_credit
 from readerterm.models import Block, Image
 
 # readability logs a traceback for every page it cannot parse; we handle that ourselves.
@@ -106,7 +118,8 @@ def _readable(work: lxml.html.HtmlElement, url: str | None) -> lxml.html.HtmlEle
 
 
 def _furniture_block(text: str) -> bool:
-    if len(text) < 300 and FURNITURE_TEXT.match(text):
+    if len(text) < 300 and (FURNITURE_TEXT.match(text) or PROMO_TEXT.search(text)
+                            or DATE_LINE.match(text)):
         return True
     return len(text) < 500 and len(DONATION_WORDS.findall(text)) >= 1 and (
         "!" in text or len(DONATION_WORDS.findall(text)) >= 2)
@@ -141,8 +154,31 @@ def clean_blocks(blocks: list[Block], title: str, related: list[str],
             continue
         if _furniture_block(block.text) or _is_related(text_n, related):
             continue
+        if block.kind == "paragraph" and _credit_line(block.text):
+            _credit_to_figure(block.text, out)
+            continue
         out.append(block)
     return out
+
+
+def _credit_line(text: str) -> bool:
+    """A picture's credit standing alone in the body, or a caption ending in one."""
+    words = len(text.split())
+    return ((words <= CREDIT_WORDS and bool(CREDIT_START.search(text)))
+            or (words <= CAPTION_WORDS and bool(CREDIT_END.search(text))))
+
+
+def _credit_to_figure(text: str, out: list[Block]) -> None:
+    """A credit line goes to the figure just above it when that has none (a caption
+    before a `©` with it, when the figure has none); else it is left out of the body."""
+    prev = out[-1] if out else None
+    if prev is None or prev.kind != "figure" or prev.image is None or prev.image.credit:
+        return
+    caption, sep, credit = text.rpartition("©")
+    caption, credit = (caption.strip(" |"), sep + credit) if sep else ("", text)
+    caption, credit = caption_and_credit(prev.image.caption or caption, credit.strip())
+    out[-1] = Block("figure", image=dataclasses.replace(prev.image, caption=caption,
+                                                        credit=credit))
 
 
 def _is_related(text_n: str, related: list[str]) -> bool:

@@ -44,12 +44,26 @@ def strip_xml_declaration(text: str) -> str:
     return _XML_DECL_TEXT.sub("", text, count=1) if text.lstrip().startswith("<?") else text
 
 
+MOSTLY_UTF8 = 20  # valid multi-byte characters per broken byte, at least
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """`data` as UTF-8 when its few undecodable bytes are damage in a UTF-8 page (a
+    truncated character pasted in), not a page in another charset: text in a legacy
+    charset almost never forms valid multi-byte UTF-8 sequences."""
+    text = data.decode("utf-8", "replace")
+    broken = text.count("\ufffd")
+    valid = len(text) - len(text.encode("ascii", "ignore")) - broken
+    return text if valid >= MOSTLY_UTF8 * broken else None
+
+
 def decode_html(data: bytes, declared: str | None = None) -> str:
     """Decode a page: a byte-order mark wins; then UTF-8 when the bytes are valid UTF-8
     and not plain ASCII; then `declared` (e.g. from a Content-Type header), then a
     `<meta charset>` or XML declaration in the first 4 KB; then Windows-1252.
 
-    Valid UTF-8 comes before what the page declares because pages often declare a
+    Valid UTF-8 comes before what the page declares (and so does UTF-8 with a few broken
+    bytes among many valid multi-byte characters) because pages often declare a
     charset their bytes are not in (a template's `iso-8859-1` left in a UTF-8 site), and
     text in a legacy charset is almost never valid UTF-8 by chance. Undecodable bytes
     become U+FFFD; this never raises."""
@@ -60,7 +74,9 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
-            pass
+            mostly = _mostly_utf8(data)
+            if mostly is not None:
+                return mostly
     candidates: list[str] = []
     if declared:
         codec = _codec(declared)

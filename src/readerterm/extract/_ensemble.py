@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import copy
 import logging
-import re
 
 import lxml.html
 import trafilatura
 from lxml import etree
 
 from readerterm.extract._body import Body, clean_blocks
+from readerterm.extract._patterns import AGENCY, CREDIT_START, CREDIT_WORDS
 from readerterm.extract._prepare import norm
 from readerterm.models import Block
 from readerterm.safety import clean_line
@@ -85,8 +85,9 @@ def wrong_block(ours: str, theirs: str, lines: int = 1) -> bool:
     (normalised text of `lines` paragraphs).
 
     Empty; sharing almost no text with theirs when theirs is prose; or a small part of
-    theirs (most of ours in theirs, little of theirs in ours, and theirs more than half
-    again as long)."""
+    theirs: little of theirs in ours, and most of ours in theirs with theirs more than
+    half again as long, or more than half of ours in theirs with theirs three times as
+    long (a login box or a teaser of the article beside a little of it)."""
     mine, other = ours.split(), theirs.split()
     if len(other) < MIN_WORDS:
         return False
@@ -99,7 +100,10 @@ def wrong_block(ours: str, theirs: str, lines: int = 1) -> bool:
         # Two different blocks: theirs when it is prose (a menu read as text is lines
         # of one or two words) and not short.
         return len(other) >= 30 and len(other) >= PROSE_WORDS_PER_LINE * lines
-    return in_theirs > 0.8 and in_ours < 0.5 and len(other) > 1.5 * len(mine)
+    if in_ours >= 0.5:
+        return False
+    return ((in_theirs > 0.8 and len(other) > 1.5 * len(mine))
+            or (in_theirs > 0.6 and len(other) > 3 * len(mine)))
 
 
 def body_words(blocks: list[Block]) -> str:
@@ -113,22 +117,45 @@ def link_texts(root: lxml.html.HtmlElement) -> list[str]:
     return sorted((t for t in found if len(t) >= 3), key=len, reverse=True)
 
 
-# A picture's credit or source line, in the languages of the development sets' pages.
-_CREDIT_LINE = re.compile(
-    r"^\W*(?:(?:foto|photo|photograph|bild|image|picture|abbildung|illustration|grafik|"
-    r"credit|quelle|source|fuente|copyright)s?\s*(?::|by\b|von\b)|©|\(c\)\s)|"
-    r"\b(?:getty\s*images|shutterstock|istock\w*|unsplash|picture[\s-]alliance|"
-    r"imago|dpa|afp|reuters|associated\s+press|ap\s+photo)\b",
-    re.I,
-)
 MIN_INSERTED_WORDS = 5  # a shorter line of trafilatura's alone is a label, a date, a menu
 
 
-def _odd_line(line: str, text: str) -> bool:
-    """A line of trafilatura's that is no paragraph of the story: too short, or a
-    picture's credit."""
+LIST_ITEM = "- "  # how trafilatura's text starts a list item
+LIST_RUN = 3  # short items count when they stand in a list at least this long
+
+
+def _list_runs(lines: list[str]) -> list[bool]:
+    """For each line, whether it is an item of a list of `LIST_RUN` items or more (an
+    ingredient list, a list of steps: short items that are the story)."""
+    flags = [line.startswith(LIST_ITEM) for line in lines]
+    out = [False] * len(lines)
+    start = 0
+    for i in range(len(lines) + 1):
+        if i == len(lines) or not flags[i]:
+            if i - start >= LIST_RUN:
+                out[start:i] = [True] * (i - start)
+            start = i + 1
+    return out
+
+
+def _insert(blocks: list[Block], line: str, item: bool) -> None:
+    """Put `line` in after `blocks`; items of a list go into one list block."""
+    if not item:
+        blocks.append(Block("paragraph", text=line))
+        return
+    text = line[len(LIST_ITEM):]
+    if blocks and blocks[-1].kind == "list":
+        blocks[-1] = Block("list", items=(*blocks[-1].items, text))
+    else:
+        blocks.append(Block("list", items=(text,)))
+
+
+def _odd_line(line: str, text: str, item: bool = False) -> bool:
+    """A line of trafilatura's that is no paragraph of the story: too short (unless an
+    item of a list), or a picture's credit."""
     words = len(text.split())
-    return words < MIN_INSERTED_WORDS or (words <= 12 and bool(_CREDIT_LINE.search(line)))
+    return (words < MIN_INSERTED_WORDS and not item) or (words <= CREDIT_WORDS and bool(
+        CREDIT_START.search(line) or AGENCY.search(line)))
 
 
 def _teaser(text: str, links: list[str]) -> bool:
@@ -159,7 +186,8 @@ def combine(blocks: list[Block], lines: list[str], rejected: list[str],
     refused = " | ".join(rejected)
     inserts: dict[int, list[Block]] = {}
     position = -1  # index of the last of our blocks that trafilatura's order has reached
-    for line in lines:
+    in_list = _list_runs(lines)
+    for i, line in enumerate(lines):
         text = norm(line)
         if not text:
             continue
@@ -170,9 +198,9 @@ def combine(blocks: list[Block], lines: list[str], rejected: list[str],
         if any(t and text in t for t in texts):
             continue  # ours, earlier on: trafilatura ordered it otherwise
         if (text not in near or text in captions or text in refused
-                or _odd_line(line, text) or _teaser(text, links)):
+                or _odd_line(line, text, in_list[i]) or _teaser(text, links)):
             continue
-        inserts.setdefault(position, []).append(Block("paragraph", text=line))
+        _insert(inserts.setdefault(position, []), line, in_list[i])
     theirs = " | ".join(norm(line) for line in lines)
     out = list(inserts.get(-1, []))
     for i, block in enumerate(blocks):

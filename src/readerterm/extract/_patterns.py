@@ -67,8 +67,20 @@ FURNITURE_TEXT = re.compile(
     r".{0,80}\bnewsletter\b.{0,80}(?:sign\s+up|subscribe)\b.{0,60}$|"
     r"leave\s+a\s+(?:comment|reply)\W*$|"
     r"\d*\s*comments?\W*$|(?:post\s+a\s+|add\s+a\s+|view\s+)?comments?\W*$|"
+    r"(?:keine\s+|\d+\s+)?kommentare\b(?:\W.{0,80})?$|kommentieren\W*$|"
+    r"kommentar\s+schreiben\W*$|"
+    r".{0,60}\b(?:einloggen|eingeloggt|log\s+in|logged\s+in)\b.{0,60}"
+    r"\b(?:kommentar\w*|diskussion|comment\w*)\b.{0,60}$|"
     r"(?:read|see)\s+(?:more|also|next)\s*:.{0,200}$|"
     r"(?:related|also\s+read|more)\s*:.{0,200}$|"
+    # "read also" in the other languages of the development sets' pages
+    r"(?:czytaj\s+(?:też|także|więcej|również)|dowiedz\s+się\s+więcej|"
+    r"zobacz\s+(?:też|także|również)|puedes\s+ver|lee\s+(?:también|más)|"
+    r"ver\s+también|vea\s+también|(?:à\s+)?lire\s+(?:aussi|également)|voir\s+aussi|"
+    r"leia\s+(?:também|mais)|veja\s+também|leggi\s+anche|lesen\s+sie\s+(?:auch|mehr)|"
+    r"auch\s+interessant|(?:das|dies)\s+könnte\s+(?:sie|dich)\s+auch\s+interessieren|"
+    r"das\s+thema\s+könnte|schon\s+gelesen|zum\s+weiterlesen|mehr\s+zum\s+thema|"
+    r"weiterlesen|lees\s+ook|läs\s+också|les\s+også|læs\s+også)\b.{0,200}$|"
     r"advertisement\W*$|sponsored(?:\s+content)?\W*$|"
     r"(?:click|tap)\s+here\s+to\s+(?:subscribe|sign\s+up|donate|support).{0,120}$|"
     r"(?:we\s+rely\s+on|please\s+)?(?:donate|support\s+us)\b.{0,160}$"
@@ -80,5 +92,52 @@ FURNITURE_TEXT = re.compile(
 DONATION_WORDS = re.compile(
     r"\b(?:donate|donation|donating|support\s+(?:us|our|independent)|contribut(?:e|ion)|"
     r"funded\s+by|patreon|paypal|become\s+a\s+(?:member|patron|supporter)|chip\s+in)\b",
+    re.I,
+)
+
+# A picture's credit or source line standing alone ("Foto: MDR/Bernd Cramer",
+# "© dpa | Kay Nietfeld", "Crédit photo : KB"), in the languages of the development sets.
+CREDIT_START = re.compile(
+    r"^\W*(?:(?:photos?|fotos?|photograph|bild|image|picture|abbildung|illustration|grafik|"
+    r"titelbild|beitragsbild|credits?(?:\s+photos?)?|crédits?(?:\s+photos?)?|quelle|source|"
+    r"fuente|copyright)\s*(?::|by\b|von\b)|©|\(c\)\s)",
+    re.I,
+)
+# A caption that ends in its credit: "Marco Odermatt, Ski-Star. © AFP / MARCO BERTORELLO".
+CREDIT_END = re.compile(r"(?:^|\s|\|)©\s*(?:\S+\s*){1,8}$")
+# Picture agencies, wherever they stand in a short line.
+AGENCY = re.compile(
+    r"\b(?:getty\s*images|shutterstock|istock\w*|unsplash|picture[\s-]alliance|"
+    r"imago|dpa|afp|reuters|associated\s+press|ap\s+photo)\b",
+    re.I,
+)
+CREDIT_WORDS = 12  # a credit line alone is short
+CAPTION_WORDS = 40  # a caption ending in a credit is short too
+
+# A short line of the body that sells something around the story, anywhere in the line:
+# affiliate and advertising disclosures, "get our app", "our Telegram channel",
+# "subscribe to our newsletter", in the languages of the development sets.
+PROMO_TEXT = re.compile(
+    r"\baffiliate[\s-]*links?\b|"
+    r"\bwe\s+may\s+(?:receive|earn|get)\b.{0,60}\b(?:compensation|commission)\b|"
+    r"\bcontains?\s+references\s+to\s+products\b|\badvertisers?\s+do\s+not\s+influence\b|"
+    r"\benthält\s+(?:werbung|affiliate)|\bcontains\s+(?:advertising|sponsored)\b|"
+    r"\bapps?\s+(?:for|on)\s+(?:ios|android|iphone)\b|\bstraight\s+to\s+your\s+phone\b|"
+    r"\b(?:canal|channel|kanal)\s+(?:de\s+)?(?:youtube|telegram|whatsapp)\b|"
+    r"\bnewsletter\b.{0,120}\b(?:erhalten|bleiben|abonn\w*|subscri\w*|suscri\w*|"
+    r"sign\s+up|inscri\w*|anmeld\w*)|"
+    r"\b(?:mit\s+unserem|to\s+our|a\s+nuestra|unseren|à\s+notre)\s+newsletter\b|"
+    r"^\W*subscribe\s+now\b",
+    re.I | re.S,
+)
+
+# A line that is only the story's date (and time), perhaps with its label: "Publiziert:
+# 03.04.2020, 12:35", "Updated 2021-01-17". The reader shows the date in the header.
+_DATE = r"(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
+DATE_LINE = re.compile(
+    r"^\W*(?:(?:aktualisiert|publiziert|veröffentlicht|erstellt|stand|datum|date|"
+    r"updated|published|posted|publié|mis\s+à\s+jour|publicado|actualizado|pubblicato|"
+    r"aggiornato)(?:\s+(?:am|on|le|el|il))?\s*:?\s*)?"
+    rf"{_DATE}(?:,?\s*(?:um\s+|at\s+|à\s+)?\d{{1,2}}[:.h]\d{{2}}(?:\s*uhr)?)?\W*$",
     re.I,
 )

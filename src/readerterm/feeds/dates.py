@@ -12,6 +12,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from readerterm.feeds._months import read_foreign_date
+
 __all__ = ["first_date", "parse_date_text", "read_feed_date", "to_datetime", "year_agrees"]
 
 _DIGITS = re.compile(r"\d+")
@@ -66,14 +68,22 @@ def first_date(candidates: Iterable[tuple[str, Any]],
     `candidates` are (raw text, what `read` reads) pairs (published, then updated, ...;
     for a date given as text only, (text, text) read by `read_feed_date`):
     the first that reads as a date wins, its year checked against its text
-    (`year_agrees`); with none, (None, the first raw text given).
+    (`year_agrees`); then the first raw text with a month name in another language
+    (`_months`); with none, (None, the first raw text given).
     """
     first_raw = ""
+    raws: list[str] = []
     for raw, value in candidates:
         first_raw = first_raw or raw
         date = read(value) if value else None
         if date is not None:
             return year_agrees(date, raw), raw
+        if raw:
+            raws.append(raw)
+    for raw in raws:  # month names in other languages (feedparser reads English only)
+        date = read_foreign_date(raw)
+        if date is not None:
+            return date, raw
     return None, first_raw
 
 

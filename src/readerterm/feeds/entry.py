@@ -32,6 +32,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from readerterm.feeds._entities import tagless_html, undouble_html, undouble_text
 from readerterm.feeds.media import ImageRef, Media, to_int, unique
 from readerterm.html import cached_digest
 from readerterm.models import Enclosure, Image, ParsedEntry, ParsedFeed, RelatedLink
@@ -98,10 +99,12 @@ class RawEntry:
 
 
 def clean_html(value: Any) -> str:
-    """HTML from a feed, control characters removed and size capped (not sanitised here)."""
+    """HTML from a feed, control characters removed and size capped (not sanitised
+    here), entities escaped twice escaped once, a fragment of text with entities made
+    paragraphs (`_entities`)."""
     if not isinstance(value, str) or not value:
         return ""
-    return strip_controls(value[:TEXT_MAX])
+    return tagless_html(undouble_html(strip_controls(value[:TEXT_MAX])))
 
 
 def text_of(html_text: str, base: str | None = None) -> str:
@@ -169,7 +172,8 @@ def build_entry(raw: RawEntry, base: str | None, now: datetime | None, feed_auth
         summary_html, content_html = _choose_story(summary, contents, captions, base)
     story_text = text_of(content_html, base) if content_html else ""
 
-    title = html_line(raw.title) if raw.title_html and raw.title else clean_line(raw.title)
+    title = (html_line(undouble_html(raw.title)) if raw.title_html and raw.title
+             else clean_line(undouble_text(raw.title)))
     guid = _clean_guid(raw.guid) or (link or "") or _hash_guid(title, raw.date_raw)
     if not title:
         title = clean_line(story_text, limit=100) or UNTITLED

@@ -87,11 +87,18 @@ def _parse_opml(data: bytes, out: _Collector) -> None:
         raise ValueError(f"not an OPML file: {detail}")
     if _local(root.tag).lower() != "opml":
         raise ValueError("not an OPML file: no <opml> element")
-    if any("depth" in error.lower() for error in errors):
+    too_deep = any("depth" in error.lower() for error in errors)
+    if too_deep:
         out.skip("folders nested deeper than 2,048 levels: the feeds inside were not read")
     body = next((child for child in root if _local(child.tag).lower() == "body"), None)
-    if body is None:
-        return
+    if body is not None:
+        _read_outlines(body, out)
+    if errors and not too_deep and not out.subs:  # broken, and nothing could be read
+        raise ValueError(f"not an OPML file: {clean_line(errors[0], limit=200)}")
+
+
+def _read_outlines(body: Any, out: _Collector) -> None:
+    """The feeds of an OPML <body>, each in the section of its top-level folder."""
     # (element, section of its top-level folder or "" at the top level)
     stack: list[tuple[Any, str]] = [(child, "") for child in reversed(list(body))]
     while stack:
@@ -118,8 +125,19 @@ def _parse_opml(data: bytes, out: _Collector) -> None:
 
 def _parse_urls(data: bytes, out: _Collector) -> None:
     """newsboat's urls file: `URL [tag ...]`, tags quoted when they hold spaces;
-    `"~Title"` sets the title, `"!"` hides a feed; the first other tag is the section."""
+    `"~Title"` sets the title, `"!"` hides a feed; the first other tag is the section.
+
+    Raises ValueError for data that is no such file: empty, binary, or without one line
+    that starts with a URL or a newsboat source."""
+    if b"\x00" in data:
+        raise ValueError("not an OPML file or a newsboat urls file: binary data")
     text = data.decode("utf-8-sig", errors="replace")
+    sources = [line.split(None, 1)[0].strip("\"'") for line in text.splitlines()
+               if line.strip() and not line.lstrip().startswith("#")]
+    if not sources:
+        raise ValueError("not an OPML file or a newsboat urls file: no feed in it")
+    if not any("://" in word or word.lower().startswith(_COMMAND_PREFIXES) for word in sources):
+        raise ValueError("not an OPML file or a newsboat urls file: no line starts with a URL")
     for number, raw_line in enumerate(text.splitlines(), start=1):
         line = raw_line.strip()
         if not line or line.startswith("#"):
@@ -151,7 +169,8 @@ def parse_subscriptions(data: bytes) -> tuple[list[tuple[str, str, str]], list[s
     Returns ([(section, url, title)], skipped): subscriptions in file order, each URL
     once (title "" when the file gives none), and one human-readable message per entry
     left out (command sources, non-http(s) URLs, duplicates) or filter command ignored.
-    Raises ValueError when the data is XML but not OPML.
+    Raises ValueError when the data is XML but not OPML, or neither OPML nor a urls file
+    (empty, binary, no line starting with a URL).
     """
     out = _Collector()
     data = to_utf8(data)

@@ -37,7 +37,7 @@ CREDIT_MAX = 500
 CREDIT_CLASS = re.compile(r"credit|copyright|byline|source|attribution", re.I)
 """A class inside a <figcaption> that makes its text the credit."""
 CREDIT_PREFIX = re.compile(
-    r"^(?:photo(?:graph)?|image|picture|illustration|credit)s?\s*(?::|by)\s*", re.I)
+    r"^(?:photo(?:graph)?|foto|image|picture|illustration|credit)s?\s*(?::|by)\s*", re.I)
 """What a credit loses at its start ("Photo: ", "Image by ")."""
 CREDIT_AT_END = re.compile(
     r"\s*\(?\s*(?:(?:Photograph|Photo|Image|Picture|Illustration|Credit)s?\s*(?::|by)\s*"

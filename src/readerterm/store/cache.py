@@ -41,8 +41,10 @@ class StoredFeed:
     fulltext: bool
 
 
+# The last column says whether the date is the feed's: a dateless entry is stored with
+# the time it was first seen (so it sorts by arrival), and that is no date to show.
 _ARTICLE_COLUMNS = """a.id, a.feed_id, a.title, COALESCE(NULLIF(f.title, ''), f.url), f.section,
-    a.published, a.url, a.read, a.starred"""
+    a.published, a.url, a.read, a.starred, a.published <> a.first_seen"""
 
 
 _ROWS_PER_INSERT = 60  # 60 rows x 16 columns stays under SQLite's oldest limit of 999 values
@@ -62,7 +64,7 @@ def _insert_many(conn: sqlite3.Connection, table: str, columns: Sequence[str],
 def _article_row(row: Sequence[Any], snippet: str = "") -> ArticleRow:
     return ArticleRow(id=row[0], feed_id=row[1], title=row[2], feed=row[3], section=row[4],
                       published=row[5], url=row[6], read=bool(row[7]), starred=bool(row[8]),
-                      snippet=snippet)
+                      snippet=snippet, date_known=bool(row[9]))
 
 
 class Store(Database):
@@ -132,7 +134,11 @@ class Store(Database):
         return True
 
     def feed_error(self, feed_id: int, message: str, status: int | None, now: datetime,
-                   *, dead: bool = False, retry_after: datetime | None = None) -> None:
+                   *, dead: bool = False, retry_after: datetime | None = None,
+                   validators: tuple[str | None, str | None] | None = None) -> None:
+        """Record a failed fetch. `validators` (ETag, Last-Modified) are those of a body
+        that came but was not a feed: kept, so the next refresh asks for it only if it
+        changed (a 304 then keeps this error, see `feed_not_modified`)."""
         with self.write() as conn:
             conn.execute(
                 "UPDATE feeds SET status = ?, error = ?, error_status = ?, error_at = ?, "
@@ -140,12 +146,22 @@ class Store(Database):
                 ("dead" if dead else "error", message[:500], status, iso(now), iso(now),
                  iso(retry_after) if retry_after else None, feed_id),
             )
+            if validators is not None:
+                conn.execute("UPDATE feeds SET etag = ?, last_modified = ? WHERE id = ?",
+                             (*validators, feed_id))
 
-    def feed_not_modified(self, feed_id: int, now: datetime) -> None:
+    def feed_not_modified(self, feed_id: int, now: datetime) -> str | None:
+        """A 304: the body is the one last seen. When that body was not a feed (an error
+        with a 2xx status) the error stays and is returned; otherwise any error (offline,
+        HTTP 500) is gone."""
         with self.write() as conn:
             conn.execute(
                 "UPDATE feeds SET status = 'ok', error = NULL, error_status = NULL, "
-                "last_fetched = ?, retry_after = NULL WHERE id = ?", (iso(now), feed_id))
+                "retry_after = NULL WHERE id = ? "
+                "AND NOT (status = 'error' AND error_status BETWEEN 200 AND 299)", (feed_id,))
+            conn.execute("UPDATE feeds SET last_fetched = ? WHERE id = ?", (iso(now), feed_id))
+            row = conn.execute("SELECT error FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+        return str(row[0]) if row and row[0] is not None else None
 
     # -- articles ----------------------------------------------------------------------
     def store_feed(self, feed_id: int, entries: Sequence[EntryRow], *, title: str,
@@ -376,4 +392,4 @@ class Store(Database):
             raise SearchError(
                 f"cannot read the search {query!r}: {message.removeprefix('fts5: ')} "
                 '(use words, "a phrase", prefix*, AND, OR, NOT)') from exc
-        return [_article_row(r, snippet=r[9] or "") for r in rows]
+        return [_article_row(r, snippet=r[10] or "") for r in rows]

@@ -9,6 +9,7 @@ the app in modules of their own, over a shared base (tui/base.py).
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -32,7 +33,9 @@ from readerterm.tui.autorefresh import AutoRefresh
 from readerterm.tui.base import PANES
 from readerterm.tui.bulk import BulkActions
 from readerterm.tui.commands import ReaderCommands
+from readerterm.tui.feed_errors import FeedErrorStatus
 from readerterm.tui.feedsettings import FeedSettingsActions
+from readerterm.tui.first_run import FirstRunActions
 from readerterm.tui.history import Entry, History
 from readerterm.tui.idlegc import IdleCollector
 from readerterm.tui.keys import ALL_KEYS, app_bindings, keymap
@@ -40,6 +43,7 @@ from readerterm.tui.listview import ListViewActions
 from readerterm.tui.marks import MarkActions
 from readerterm.tui.media import MediaActions
 from readerterm.tui.navigation import NavigationActions
+from readerterm.tui.next_feed import NextFeedActions
 from readerterm.tui.screens.help import HelpScreen
 from readerterm.tui.service import ListSource, Selection, Service
 from readerterm.tui.state import load_state, save_state
@@ -50,7 +54,8 @@ from readerterm.tui.widgets.status import StatusLine
 
 
 class ReaderApp(MediaActions, NavigationActions, MarkActions, BulkActions, ListViewActions,
-                FeedSettingsActions, AutoRefresh):
+                FeedSettingsActions, AutoRefresh, NextFeedActions, FeedErrorStatus,
+                FirstRunActions):
     """readerterm's terminal reader."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -93,6 +98,10 @@ class ReaderApp(MediaActions, NavigationActions, MarkActions, BulkActions, ListV
         theme = load_state(self.lib.paths.data_dir).get("theme") or self.lib.settings.ui.theme
         if theme in self.available_themes:
             self.theme = theme
+        elif theme == self.lib.settings.ui.theme:
+            self.notify(f"config.toml: [ui] theme {theme!r} is not a theme; for example: "
+                        'theme = "textual-dark" (ctrl+p, "theme" lists them)',
+                        severity="warning", markup=False)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         mapping, warnings = keymap(self.lib.settings.ui.keys)
         self.set_keymap(mapping)
@@ -169,15 +178,15 @@ class ReaderApp(MediaActions, NavigationActions, MarkActions, BulkActions, ListV
         self.sections.saved = await self.service.saved_searches()
         self.sections.show_feeds(self.feeds)
         self.show_info()
+        self.clear_feed_error(unless_still_failing=True)
+        self.offer_first_run()
 
     @on(Tree.NodeHighlighted, "#sections")
     def section_highlighted(self, event: Tree.NodeHighlighted[Selection]) -> None:
         selection = event.node.data
         if selection is None:
             return
-        feed = self.sections.feed(selection.feed_id)
-        if feed is not None and feed.error:
-            self.status.message(f"{feed.title or feed.url}: {feed.error}", style="red")
+        self.show_feed_error(self.sections.feed(selection.feed_id))
         if self.source.query is None and self.source.selection == selection:
             return
         self.source = ListSource(selection)
@@ -262,6 +271,8 @@ class ReaderApp(MediaActions, NavigationActions, MarkActions, BulkActions, ListV
             start -= step  # the highlighted article, unread and not open, comes first
         found = await self.service.step_unread(self.source, start, step)
         if found is None:
+            if step > 0 and await self.next_feed_with_unread():
+                return
             self.notify("No more unread articles." if step > 0 else "No unread article above.")
             return
         index, article_id = found
@@ -334,4 +345,9 @@ def run_reader(lib: Library, *, title: str | None = None, refresh: bool = True) 
     app = ReaderApp(lib, title=title,
                     refresh_on_start=refresh and lib.settings.refresh.on_start)
     app.run()
+    # Quitting: the refresh was cancelled and its writes finished. What is left is
+    # Python's last collection, which would trace every object the reader made (full
+    # collections wait while it runs, tui/idlegc.py): 0.5-1 s after a first refresh.
+    # Nothing of it needs tracing again.
+    gc.freeze()
     return app.return_code or 0

@@ -108,3 +108,7 @@ class ReaderBase(App[int]):
     def visit_article(self, article_id: int) -> None:
         """Open an article as a new place in the history."""
         raise NotImplementedError
+
+    def run_refresh(self, feed_ids: list[int] | None) -> object:
+        """Refresh the feeds `feed_ids` (None: all), its progress on the status line."""
+        raise NotImplementedError

@@ -15,9 +15,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
+from pathlib import Path
 from typing import TypeVar
 
-from readerterm.library import BadInput, Filters, Library, RefreshReport, Similar
+from readerterm.library import Added, BadInput, Filters, Library, RefreshReport, Similar
 from readerterm.models import ArticleRow, ArticleView, FeedRow
 
 T = TypeVar("T")
@@ -263,6 +264,25 @@ class Service:
     async def due_feeds(self, since: datetime | None) -> tuple[list[int], float]:
         """The feeds due for a refresh and the seconds until the next (Library.due_feeds)."""
         return await self._run(partial(self.lib.due_feeds, since))
+
+    async def add_feed(self, url: str) -> Added:
+        """Subscribe to `url` (raises BadInput when it answers but is not a feed)."""
+        return await self.lib.add_feed(url)
+
+    async def import_file(self, path: str) -> int:
+        """Subscribe to the feeds of an OPML or newsboat urls file; how many were added.
+        Raises BadInput for a missing file or one that is neither."""
+
+        def read() -> int:
+            file = Path(path).expanduser()
+            if not file.is_file():
+                raise BadInput(f"no such file: {path}")
+            return self.lib.import_subscriptions(file.read_bytes())[0]
+
+        return await self._run(read)
+
+    async def add_sample_set(self) -> int:
+        return await self._run(self.lib.add_sample_set)
 
     async def open_url(self, url: str) -> int:
         """The cached article for `url`, fetched and extracted first if need be."""

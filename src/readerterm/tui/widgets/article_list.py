@@ -228,7 +228,7 @@ class ArticleList(ScrollView, can_focus=True):
         return Strip(segments, width).crop(0, width).extend_cell_length(width, style)
 
     def _row_text(self, row: ArticleRow, width: int) -> Text:
-        when = age(row.published, self.clock())
+        when = age(row.published, self.clock()) if row.date_known else "?"  # never "now"
         source = clean_line(row.feed, 14)
         muted = self.get_component_rich_style("articlelist--source")
         right = Text()
