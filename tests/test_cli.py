@@ -68,7 +68,8 @@ def test_feeds_articles_show_search_mark(filled: FeedServer,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     feeds = as_json(capsys, "feeds", "--json")
     assert [set(f) for f in feeds] == [
-        {"url", "title", "section", "unread", "total", "status", "error", "last_fetched"}] * 2
+        {"url", "title", "section", "unread", "total", "status", "error", "last_fetched",
+         "hidden"}] * 2
     world = feeds[0]
     assert world["title"] == "World Wire" and world["unread"] == 2 and world["status"] == "ok"
     assert feeds[1]["title"] == "Tech!"

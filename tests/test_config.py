@@ -81,7 +81,8 @@ refresh_all = "R"
 
 @pytest.mark.parametrize("text, line, message", [
     ("[fetch]\nper_host = 2\n[fetching]\n", 3,
-     "unknown section [fetching]; the sections are [fetch], [fulltext], [retention], [ui]"),
+     "unknown section [fetching]; the sections are [fetch], [fulltext], [retention], "
+     "[ui], [refresh], [open]"),
     ("[fetch]\nper_host = 2\nper_hots = 3\n", 3,
      "unknown key fetch.per_hots; the keys of [fetch] are max_in_flight, per_host, "
      "deadline, max_bytes, max_entries"),
@@ -164,7 +165,7 @@ def test_subscriptions_round_trip_and_defaults_are_not_written(tmp_path: Path) -
      "sections[0].feeds[0].url is missing"),
     ('[[sections]]\nname = "A"\n[[sections.feeds]]\nurl = "https://a.example/"\ntitel = "x"\n',
      5, "unknown key sections[0].feeds[0].titel; the keys of "
-     "[sections[0].feeds[0]] are url, title, fulltext"),
+     "[sections[0].feeds[0]] are url, title, fulltext, interval"),
     ('[[sections]]\nname = "A"\n[[sections.feeds]]\nurl = "https://a.example/"\n'
      'fulltext = "no"\n', 5, 'sections[0].feeds[0].fulltext must be true or false, '
      'not a string ("no"); for example: fulltext = true'),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from readerterm.feeds.parse import NotAFeed, parse_feed
+from readerterm.feeds.ttl import declared_ttl
 from readerterm.html import cached_digest, clear_cache
 from readerterm.models import ParsedEntry, ParsedFeed
 from readerterm.store.rows import EntryRow, entry_row
@@ -49,6 +50,8 @@ class Parsed:
     entries: list[EntryRow] | None = None
     error: str = ""
     not_a_feed: bool = False
+    ttl: int | None = None
+    """Seconds the feed asks between fetches (feeds.ttl)."""
 
 
 def parse_body(body: bytes, headers: dict[str, str], url: str, now: datetime,
@@ -57,7 +60,8 @@ def parse_body(body: bytes, headers: dict[str, str], url: str, now: datetime,
     try:
         feed = parse_feed(body, headers, url, now=now)
         feed = replace(feed, entries=feed.entries[:max_entries])
-        return Parsed(feed.title, feed.link, entry_rows(feed, min_words, url))
+        return Parsed(feed.title, feed.link, entry_rows(feed, min_words, url),
+                      ttl=declared_ttl(body))
     except NotAFeed as exc:
         return Parsed(error=str(exc), not_a_feed=True)
     except Exception as exc:  # a parser bug must not stop the other feeds

@@ -17,10 +17,11 @@ import shutil
 import sqlite3
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
-from readerterm import __version__
+from readerterm import __version__, cli_daily
 from readerterm import paths as paths_mod
 from readerterm.cli_sync import add_sync_parser, run_sync_command
 from readerterm.clihelp import describe
@@ -81,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("show", help="show one article (marks nothing read)")
     s.add_argument("id", type=int)
     s.add_argument("--json", action="store_true")
+    s.add_argument("--markdown", action="store_true", help="print the article as Markdown")
     se = sub.add_parser("search", help="full-text search (FTS5 syntax: \"phrase\", pre*, "
                         "AND/OR/NOT)")
     se.add_argument("query")
@@ -93,12 +95,14 @@ def _parser() -> argparse.ArgumentParser:
     se.add_argument("--limit", type=int, default=50, metavar="N")
     se.add_argument("--json", action="store_true")
     m = sub.add_parser("mark", help="mark an article read, unread, starred or unstarred")
-    m.add_argument("id", type=int)
+    m.add_argument("id", type=int, nargs="?")
     g = m.add_mutually_exclusive_group(required=True)
     for flag in ("read", "unread", "star", "unstar"):
         g.add_argument(f"--{flag}", dest="change", action="store_const", const=flag,
                        help=f"mark it {flag}" + ("red" if flag.endswith("star") else ""))
-    m.add_argument("--json", action="store_true")
+    m.add_argument("--json", action="store_true",
+                   help='print {"id","read","starred"} (with --all-read: {"marked": N})')
+    cli_daily.add_mark_arguments(m, g)
     x = sub.add_parser("extract", help="extract articles from local HTML files or URLs")
     x.add_argument("inputs", nargs="+", metavar="FILE_OR_URL")
     x.add_argument("--url", help="the page's URL, for resolving links of a local file")
@@ -140,14 +144,13 @@ def _article_lines(rows: list[ArticleRow], snippets: bool = False) -> None:
 
 
 def _filters(lib: Library, args: argparse.Namespace) -> Filters:
-    feed_id = None
-    if args.section is not None:
-        lib.check_section(args.section)
+    base = lib.section_filters(args.section) if args.section is not None else Filters()
+    feed_id = base.feed_id
     if args.feed is not None:
         feed_id = lib.feed_by_url(args.feed).id
     since = parse_date_arg(args.since) if getattr(args, "since", None) else None
     until = parse_date_arg(args.until) if getattr(args, "until", None) else None
-    return Filters(section=args.section, feed_id=feed_id, unread=args.unread,
+    return replace(base, feed_id=feed_id, unread=args.unread or base.unread,
                    starred=args.starred, since=since, until=until)
 
 
@@ -301,7 +304,8 @@ def _run(args: argparse.Namespace) -> int:
             if args.json:
                 _print_json([{"url": f.url, "title": f.title, "section": f.section,
                               "unread": f.unread, "total": f.total, "status": f.status,
-                              "error": f.error, "last_fetched": f.last_fetched} for f in feeds])
+                              "error": f.error, "last_fetched": f.last_fetched,
+                              "hidden": f.hidden} for f in feeds])
             else:
                 for feed in feeds:
                     err = f"  ! {clean_line(feed.error, limit=80)}" if feed.error else ""
@@ -317,6 +321,8 @@ def _run(args: argparse.Namespace) -> int:
                 _article_lines(rows)
         elif cmd == "show":
             view = lib.article(args.id)
+            if args.markdown:
+                return cli_daily.show_markdown(view, args)
             similar = lib.similar(args.id, limit=10)
             if args.json:
                 _print_json({**view.to_json(), "similar": [s.to_json() for s in similar]})
@@ -332,6 +338,9 @@ def _run(args: argparse.Namespace) -> int:
             else:
                 _article_lines(rows, snippets=True)
         elif cmd == "mark":
+            cli_daily.check_mark(args)
+            if args.change == "all-read":
+                return cli_daily.mark_all_read(lib, args)
             change = {"read": {"read": True}, "unread": {"read": False},
                       "star": {"starred": True}, "unstar": {"starred": False}}[args.change]
             lib.mark(args.id, **change)

@@ -12,6 +12,7 @@ A file that does not parse, or holds an unknown key or a wrong type, raises
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -21,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import tomli_w
+
+from readerterm.schedule import parse_interval
 
 
 class ConfigError(Exception):
@@ -60,6 +63,18 @@ class UISettings:
 
 
 @dataclass(frozen=True)
+class RefreshSettings:
+    interval: int = 30            # minutes between refreshes of a feed while the reader is open
+    on_start: bool = True         # refresh every feed when the reader opens
+
+
+@dataclass(frozen=True)
+class OpenSettings:
+    browser: str = ""             # a command; empty: the system's browser
+    player: str = ""              # a command for podcast episodes; empty: the browser
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything in config.toml."""
 
@@ -67,6 +82,8 @@ class Settings:
     fulltext: FulltextSettings = FulltextSettings()
     retention: RetentionSettings = RetentionSettings()
     ui: UISettings = UISettings()
+    refresh: RefreshSettings = RefreshSettings()
+    open: OpenSettings = OpenSettings()
 
 
 @dataclass(frozen=True)
@@ -74,6 +91,7 @@ class FeedEntry:
     url: str = ""
     title: str = ""
     fulltext: bool = True
+    interval: str = ""  # "90s", "15m", "2h", "1d" (a number is minutes); "" = [refresh]
 
 
 @dataclass(frozen=True)
@@ -102,6 +120,14 @@ max_attempts = 3          # tries per article page before giving up
 [retention]
 days = 90                 # keep articles for this many days...
 per_feed = 500            # ...or the newest this many per feed, whichever keeps more
+
+[refresh]
+interval = 30             # minutes: the open reader refreshes each feed this often
+on_start = true           # refresh every feed when the reader opens
+
+[open]
+browser = ""              # command to open links ("firefox", "lynx"); "" = the system's
+player = ""               # command for podcast episodes ("mpv --no-video"); "" = browser
 
 [ui]
 theme = "textual-dark"
@@ -250,7 +276,7 @@ def load_sections(path: Path) -> list[Section] | None:
     sections: list[Section] = []
     raw = data.get("sections", [])
     for key in data:
-        if key != "sections":
+        if key not in ("sections", *KEPT_KEYS):
             raise ConfigError(f"{path}, line {_line_of(text, key)}: unknown key {key}")
     if not isinstance(raw, list):
         raise ConfigError(f"{path}, line {_line_of(text, 'sections')}: sections must be a list")
@@ -264,26 +290,45 @@ def load_sections(path: Path) -> list[Section] | None:
             where = f"sections[{index}].feeds[{fi}]"
             if not isinstance(feed, dict) or not isinstance(feed.get("url"), str):
                 raise ConfigError(f"{path}, line {_line_of(text, 'url')}: {where}.url is missing")
+            if isinstance(feed.get("interval"), int) and not isinstance(feed["interval"], bool):
+                feed = {**feed, "interval": f"{feed['interval']}m"}
             entry = _typed(FeedEntry, {"url": feed["url"], **feed}, path, text, where)
+            if entry.interval:
+                try:
+                    parse_interval(entry.interval)
+                except ValueError as exc:
+                    line = _line_of(text, "interval")
+                    raise ConfigError(f"{path}, line {line}: {where}.interval: {exc}") from None
             feeds.append(entry)
         sections.append(Section(sec["name"], tuple(feeds)))
     return sections
 
 
+KEPT_KEYS = ("filter", "query")
+"""feeds.toml's other tables (userrules.py): kept as they are when the sections change."""
+
+
 def save_sections(path: Path, sections: list[Section]) -> None:
-    """Write feeds.toml atomically."""
+    """Write feeds.toml atomically (its filters and saved searches kept)."""
+    kept: dict[str, Any] = {}
+    if path.exists():
+        with contextlib.suppress(ConfigError):
+            old, _ = _read_toml(path)
+            kept = {k: old[k] for k in KEPT_KEYS if k in old}
     data = {
         "sections": [
             {
                 "name": s.name,
                 "feeds": [
                     {k: v for k, v in (("url", f.url), ("title", f.title),
-                                        ("fulltext", f.fulltext)) if v != "" and v is not True}
+                                        ("fulltext", f.fulltext), ("interval", f.interval))
+                     if v != "" and v is not True}
                     for f in s.feeds
                 ],
             }
             for s in sections
-        ]
+        ],
+        **kept,
     }
     header = "# readerterm subscriptions: sections, each with its feeds (url, optional title).\n"
     _atomic_write(path, header + tomli_w.dumps(data))

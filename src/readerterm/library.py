@@ -34,6 +34,7 @@ from readerterm.config import (
 )
 from readerterm.errors import BadInput, FetchFailed
 from readerterm.html import html_to_blocks, html_to_text
+from readerterm.html.links import enclosures_from_json, text_links
 from readerterm.models import ArticleRow, ArticleView, Document, FeedRow, Image, RelatedLink
 from readerterm.pages import fetch_document, read_document
 from readerterm.refresh import Progress, Refresher, RefreshReport, fetcher_for
@@ -42,8 +43,10 @@ from readerterm.safety import now_utc, safe_url
 from readerterm.store.cache import Filters, SearchError, Store
 from readerterm.store.rows import iso
 from readerterm.subscriptions import OPENED_FEED, OPENED_TITLE, Added, Subscriptions
+from readerterm.userrules import FilterRule, SavedQuery, load_rules
 
 if TYPE_CHECKING:
+    from readerterm.feedsfile import FeedSettings
     from readerterm.search import SearchHit
 
 __all__ = ["Added", "ArticleView", "BadInput", "FetchFailed", "Filters", "Library", "Progress",
@@ -87,6 +90,7 @@ class Library:
         sections = sections or []
         library = cls(paths, settings, Store(paths.database))
         library.subs.sync(sections)
+        library.apply_filters()
         return library
 
     def close(self) -> None:
@@ -122,6 +126,48 @@ class Library:
     def check_section(self, name: str) -> None:
         if name not in self.section_names():
             raise BadInput(f"no section named {name!r}")
+
+    # -- filters and saved searches (feeds.toml's [[filter]] and [[query]]) -------------
+    def rules(self) -> tuple[list[FilterRule], list[SavedQuery]]:
+        return load_rules(self.feeds_file)
+
+    def apply_filters(self, ids: list[int] | None = None) -> int:
+        """Apply the [[filter]] rules to `ids` (new articles) or to every article; see
+        store/userfilters.py (done once: a marker in the data directory says up to
+        where). Returns how many were hidden or shown again."""
+        from readerterm.store.userfilters import apply_once
+
+        return apply_once(self.store, self.rules()[0],
+                          self.paths.data_dir / "filters-applied.json", ids)
+
+    def section_filters(self, name: str) -> Filters:
+        """What `--section NAME` lists: a section, else a saved search by that name.
+        Raises BadInput when there is neither."""
+        if name in self.section_names():
+            return Filters(section=name)
+        for query in self.rules()[1]:
+            if query.name == name:
+                return self.query_filters(query)
+        raise BadInput(f"no section or saved search named {name!r}")
+
+    def query_filters(self, query: SavedQuery) -> Filters:
+        from readerterm.search import prepare
+
+        feed_id = self.feed_by_url(query.feed).id if query.feed else None
+        return Filters(search=prepare(query.search), section=query.section or None,
+                       feed_id=feed_id, unread=query.unread)
+
+    def saved_searches(self) -> list[tuple[SavedQuery, Filters, int]]:
+        """Each saved search with its filters and its unread count."""
+        out = []
+        for query in self.rules()[1]:
+            try:
+                filters = self.query_filters(query)
+                unread = self.count(replace(filters, unread=True))
+            except (BadInput, SearchError):
+                continue  # a search FTS5 cannot read, a feed no longer there: not listed
+            out.append((query, filters, unread))
+        return out
 
     def articles(self, filters: Filters = Filters(), limit: int | None = None,
                  offset: int = 0) -> list[ArticleRow]:
@@ -173,6 +219,19 @@ class Library:
         if not self.store.mark(article_id, read=read, starred=starred):
             raise BadInput(f"no article with id {article_id}")
 
+    def mark_all_read(self, filters: Filters = Filters()) -> list[int]:
+        """Mark every unread article `filters` cover read (all of them by default);
+        returns their ids, for `set_read` to undo."""
+        from readerterm.store.bulk import mark_read_where
+
+        return mark_read_where(self.store, filters)
+
+    def set_read(self, ids: list[int], read: bool) -> int:
+        """Set the read flag of many articles (an undo); returns how many exist."""
+        from readerterm.store.bulk import set_read
+
+        return set_read(self.store, ids, read)
+
     def article(self, article_id: int) -> ArticleView:
         """One article with its readable Document; related links carry cached ids."""
         row = self.store.article(article_id)
@@ -181,14 +240,14 @@ class Library:
         lead = Image.from_dict(json.loads(row["lead_image"])) if row["lead_image"] else None
         feed_related = [RelatedLink.from_dict(r) for r in json.loads(row["feed_related"] or "[]")]
         note = ""
+        html = row["content_html"]
+        summary = row["summary_html"]
+        if len(html_to_text(summary)) > len(html_to_text(html)):
+            html = summary
         if row["document"]:
             doc = Document.from_dict(json.loads(row["document"]))
             status = "page"
         else:
-            html = row["content_html"]
-            summary = row["summary_html"]
-            if len(html_to_text(summary)) > len(html_to_text(html)):
-                html = summary
             doc = Document(blocks=tuple(html_to_blocks(html, row["url"])))
             status = {"wanted": "pending", "error": "error"}.get(row["doc_status"], "feed")
             if status == "pending":
@@ -209,6 +268,8 @@ class Library:
             url=row["url"], author=row["author"] or doc.byline, published=row["published"],
             read=bool(row["read"]), starred=bool(row["starred"]), document=doc,
             fulltext=status, note=note,
+            enclosures=tuple(enclosures_from_json(row["enclosures"])),
+            links=tuple(text_links(html, row["url"])),
         )
 
     def _resolve_related(self, links: list[RelatedLink], own_url: str | None,
@@ -239,6 +300,7 @@ class Library:
     def reload_subscriptions(self) -> None:
         """Read feeds.toml again (after an edit by hand or by another process)."""
         self.subs.reload()
+        self.apply_filters()
 
     def subscriptions(self) -> list[Section]:
         return self.subs.sections()
@@ -253,6 +315,13 @@ class Library:
         """
         async with fetcher_for(self.settings) as fetcher:
             return await self.subs.add(fetcher, url, section, title)
+
+    def update_feed(self, url: str, settings: FeedSettings) -> None:
+        """Change a feed's title, section, interval or full text in feeds.toml (its
+        comments and order kept), then the cache follows. Raises BadInput."""
+        from readerterm.feedsfile import update_feed
+
+        self.subs.rewrite(lambda path: update_feed(path, url, settings))
 
     def add_sample_set(self) -> int:
         """Subscribe to the sample set of public news feeds (the first-run screen's
@@ -276,14 +345,31 @@ class Library:
         """Fetch feeds (all, or `feed_ids`) and then, unless `fulltext` is False, the
         article pages of new summary-only articles. Never raises for a feed's failure
         (see `refresh.Refresher`). With sync on, the server is synced instead
-        (`sync.engine`: all of it, whatever `feed_ids` says)."""
+        (`sync.engine`: all of it, whatever `feed_ids` says). Filters are applied to
+        the new articles either way."""
         from readerterm.sync import syncing
 
         if syncing(self.store):
             from readerterm.sync.engine import sync_as_refresh
 
-            return await sync_as_refresh(self, fulltext=fulltext, progress=progress)
-        return await self.refresher.refresh(feed_ids, fulltext=fulltext, progress=progress)
+            report = await sync_as_refresh(self, fulltext=fulltext, progress=progress)
+        else:
+            report = await self.refresher.refresh(feed_ids, fulltext=fulltext,
+                                                  progress=progress)
+        if report.new_ids:
+            await asyncio.to_thread(self.apply_filters, list(report.new_ids))
+        return report
+
+    def due_feeds(self, since: datetime | None = None) -> tuple[list[int], float]:
+        """(ids of the feeds due for a refresh now, seconds until the next is due); see
+        schedule.py. With `since`, no feed counts as fetched before it."""
+        from readerterm.schedule import due_feeds, parse_interval
+        from readerterm.store.schedule import schedule_rows
+
+        own = {f.url: parse_interval(f.interval) for s in self.subscriptions()
+               for f in s.feeds if f.interval}
+        rows = schedule_rows(self.store, OPENED_FEED)
+        return due_feeds(rows, own, self.settings.refresh.interval * 60, now_utc(), since)
 
     async def fetch_fulltext(self, progress: Progress | None = None) -> RefreshReport:
         """Fetch pending article pages only."""

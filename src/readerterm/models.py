@@ -180,6 +180,20 @@ class Enclosure:
     type: str = ""
     length: int = 0
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"url": self.url, "type": self.type, "length": self.length}
+
+
+@dataclass(frozen=True)
+class TextLink:
+    """A link inside an article's text (show notes, sources), in the order it came."""
+
+    text: str
+    url: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "url": self.url}
+
 
 @dataclass(frozen=True)
 class ParsedEntry:
@@ -225,6 +239,7 @@ class FeedRow:
     status: str = "new"
     error: str | None = None
     last_fetched: str | None = None
+    hidden: int = 0  # articles a [[filter]] hides (not in unread or total)
 
 
 @dataclass(frozen=True)
@@ -263,6 +278,8 @@ class ArticleView:
     document: Document
     fulltext: str  # "page" (extracted), "feed" (the feed's content), "pending", "error"
     note: str = ""
+    enclosures: tuple[Enclosure, ...] = ()
+    links: tuple[TextLink, ...] = ()
 
     @property
     def related(self) -> tuple[RelatedLink, ...]:
@@ -283,4 +300,6 @@ class ArticleView:
             "body_text": self.document.body_text,
             "blocks": [b.to_dict() for b in self.document.blocks],
             "related": [{**r.to_dict(), "id": r.article_id} for r in self.related],
+            "enclosures": [e.to_dict() for e in self.enclosures],
+            "links": [link.to_dict() for link in self.links],
         }

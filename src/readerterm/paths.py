@@ -31,6 +31,11 @@ class Paths:
     def database(self) -> Path:
         return self.data_dir / "readerterm.sqlite3"
 
+    @property
+    def saved_dir(self) -> Path:
+        """Where the reader saves articles as Markdown."""
+        return self.data_dir / "saved"
+
     def ensure(self) -> Paths:
         """Create the directories (only when about to write)."""
         for folder in (self.config_dir, self.data_dir, self.cache_dir):

@@ -26,6 +26,7 @@ from readerterm.safety import now_utc
 from readerterm.store.batch import BatchWriter
 from readerterm.store.cache import Store, StoredFeed
 from readerterm.store.rows import iso
+from readerterm.store.schedule import set_ttl
 from readerterm.subscriptions import OPENED_FEED, Subscriptions
 
 __all__ = ["Progress", "RefreshReport", "Refresher", "fetcher_for"]
@@ -110,7 +111,7 @@ class Refresher:
                 await _all_or_none(one(feed) for feed in due)
                 parsers.shutdown()
                 if fulltext and self.settings.fulltext.enabled:
-                    await self._fetch_pages(fetcher, report, progress)
+                    await self._fetch_pages(fetcher, report, progress, feed_ids)
         finally:
             parsers.shutdown()
             # Let a write in progress finish (and drop queued ones) before returning:
@@ -166,15 +167,19 @@ class Refresher:
             fulltext=ft.enabled and feed.fulltext, keep_days=self.settings.retention.days,
             keep_per_feed=self.settings.retention.per_feed,
         )
+        set_ttl(self.store, feed.id, parsed.ttl)
         report.updated += 1
         report.new_articles += len(new_ids)
         report.new_ids.extend(new_ids)
         return moved
 
     async def _fetch_pages(self, fetcher: Fetcher, report: RefreshReport,
-                           progress: Progress | None) -> None:
+                           progress: Progress | None,
+                           feed_ids: list[int] | None = None) -> None:
+        """The pending article pages (of `feed_ids` only, when given)."""
         ft = self.settings.fulltext
-        wanted = await asyncio.to_thread(self.store.wanted_documents, ft.max_attempts)
+        wanted = await asyncio.to_thread(self.store.wanted_documents, ft.max_attempts,
+                                         feed_ids=feed_ids)
         if not wanted:
             return
         limit = asyncio.Semaphore(ft.concurrency)

@@ -46,6 +46,30 @@ def _block(block: Block, width: int) -> list[str]:
     return [*textwrap.wrap(block.text, width), ""]
 
 
+def attachment_lines(view: ArticleView, width: int) -> list[str]:
+    """The podcast episodes (enclosures) and the links of the text, numbered."""
+    out: list[str] = []
+    for title, items in (("Attachments", [(enclosure_label(e.type, e.length), e.url)
+                                          for e in view.enclosures]),
+                         ("Links in the text", [(link.text, link.url) for link in view.links])):
+        if not items:
+            continue
+        out += [title, ""]
+        for n, (label, url) in enumerate(items, 1):
+            out += textwrap.wrap(f"{n}. {label}" if label != url else f"{n}. {url}", width,
+                                 subsequent_indent="   ")
+            if label != url:
+                out.append(f"   {url}")
+        out.append("")
+    return out
+
+
+def enclosure_label(kind: str, length: int) -> str:
+    size = f"{length / 1_000_000:.1f} MB" if length >= 100_000 else (
+        f"{length} bytes" if length else "")
+    return " · ".join(x for x in (kind or "file", size) if x)
+
+
 def render_article(view: ArticleView, width: int = 78, similar: Sequence[Similar] = ()) -> str:
     """The article as text: header, lead image caption, body, related links, then
     "More on this story" (`similar`), numbered after the related links."""
@@ -66,6 +90,7 @@ def render_article(view: ArticleView, width: int = 78, similar: Sequence[Similar
         out += _block(block, width)
     if view.url:
         out += [f"Link: {view.url}", ""]
+    out += attachment_lines(view, width)
     if doc.related:
         out += ["Related articles", ""]
         for n, link in enumerate(doc.related, 1):

@@ -85,6 +85,13 @@ class Subscriptions:
             if sync:
                 self.sync(sections)
 
+    def rewrite(self, change: Callable[[Path], None]) -> None:
+        """Let `change` edit feeds.toml in place (feedsfile.py), under the lock; then the
+        cache follows."""
+        with self._lock:
+            change(self.path)
+            self.sync(self.sections())
+
     async def add(self, fetcher: Fetcher, url: str, section: str | None = None,
                   title: str | None = None) -> Added:
         """Subscribe to `url` (a feed, or a page whose feed is found by autodiscovery).

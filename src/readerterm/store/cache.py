@@ -102,14 +102,15 @@ class Store(Database):
         """Every feed in subscription order, with unread and total counts."""
         rows = self.conn.execute(
             """SELECT f.id, f.url, f.title, f.section, f.status, f.error, f.last_fetched,
-                      COALESCE(c.total, 0), COALESCE(c.unread, 0)
+                      COALESCE(c.total, 0), COALESCE(c.unread, 0), COALESCE(c.hidden, 0)
                FROM feeds f LEFT JOIN (
-                   SELECT feed_id, COUNT(*) AS total, SUM(read = 0) AS unread
+                   SELECT feed_id, SUM(hidden = 0) AS total,
+                          SUM(read = 0 AND hidden = 0) AS unread, SUM(hidden) AS hidden
                    FROM articles GROUP BY feed_id) c ON c.feed_id = f.id
                ORDER BY f.position, f.id"""
         ).fetchall()
         return [FeedRow(id=r[0], url=r[1], title=r[2], section=r[3], status=r[4], error=r[5],
-                        last_fetched=r[6], total=r[7], unread=r[8]) for r in rows]
+                        last_fetched=r[6], total=r[7], unread=r[8], hidden=r[9]) for r in rows]
 
     def stored_feeds(self, ids: Iterable[int] | None = None) -> list[StoredFeed]:
         sql = ("SELECT id, url, title, section, etag, last_modified, status, retry_after, "
@@ -252,10 +253,10 @@ class Store(Database):
 
     def articles(self, filters: Filters = Filters(), limit: int | None = None,
                  offset: int = 0) -> list[ArticleRow]:
-        """Articles newest first."""
+        """Articles newest first (or in `filters.order`)."""
         where, args = filters.where()
         sql = (f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
-               f"WHERE {where} ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?")
+               f"WHERE {where} ORDER BY {filters.order_by()} LIMIT ? OFFSET ?")
         rows = self.conn.execute(sql, (*args, -1 if limit is None else limit, offset))
         return [_article_row(r) for r in rows]
 
@@ -319,12 +320,16 @@ class Store(Database):
         return True
 
     # -- full text ---------------------------------------------------------------------
-    def wanted_documents(self, max_attempts: int, limit: int = 200) -> list[tuple[int, str]]:
-        """Articles whose page should be fetched: (id, url), newest first."""
+    def wanted_documents(self, max_attempts: int, limit: int = 200,
+                         feed_ids: Sequence[int] | None = None) -> list[tuple[int, str]]:
+        """Articles whose page should be fetched (of `feed_ids` only, when given):
+        (id, url), newest first."""
+        only = "" if feed_ids is None else (
+            f"AND a.feed_id IN ({','.join(str(int(i)) for i in feed_ids) or 'NULL'}) ")
         rows = self.conn.execute(
             "SELECT a.id, a.url FROM articles a JOIN feeds f ON f.id = a.feed_id "
             "WHERE a.doc_status IN ('wanted', 'error') AND a.doc_attempts < ? "
-            "AND a.url IS NOT NULL AND f.fulltext = 1 "
+            f"AND a.url IS NOT NULL AND f.fulltext = 1 {only}"
             "ORDER BY a.published DESC LIMIT ?", (max_attempts, limit)).fetchall()
         return [(int(r[0]), str(r[1])) for r in rows]
 

@@ -96,6 +96,16 @@ MIGRATIONS: list[Migration] = [
     "DROP TABLE article_sig",
     # 5: sync with a Google Reader API server: account, item ids, the change queue.
     create_sync_tables,
+    # 6: how often each feed asks to be fetched (<ttl>, sy:updatePeriod), in seconds,
+    # for the reader's own refreshes (schedule.py).
+    "ALTER TABLE feeds ADD COLUMN ttl INTEGER",
+    # 7: articles a [[filter]] hides (userrules.py): not listed, not counted as unread.
+    # The sections pane's counts read the index alone, so it holds the flag too.
+    """
+    ALTER TABLE articles ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+    DROP INDEX articles_feed_read;
+    CREATE INDEX articles_feed_read ON articles(feed_id, read, hidden)
+    """,
 ]
 
 VERSION = len(MIGRATIONS)

@@ -29,17 +29,21 @@ from textual.worker import Worker, WorkerState
 from readerterm.library import BadInput, Library, SearchError
 from readerterm.models import ArticleRow
 from readerterm.safety import clean_line, strip_controls
+from readerterm.tui.autorefresh import AutoRefresh
+from readerterm.tui.bulk import BulkActions
 from readerterm.tui.commands import ReaderCommands
 from readerterm.tui.feed_errors import FeedErrorStatus
+from readerterm.tui.feedsettings import FeedSettingsActions
 from readerterm.tui.first_run import FirstRunActions
 from readerterm.tui.history import Entry, History
 from readerterm.tui.idlegc import IdleCollector
 from readerterm.tui.keys import app_bindings, keymap
 from readerterm.tui.layout import LayoutActions, narrow_below
+from readerterm.tui.listview import ListViewActions
 from readerterm.tui.marks import MarkActions
+from readerterm.tui.media import MediaActions
 from readerterm.tui.navigation import NavigationActions
 from readerterm.tui.next_feed import NextFeedActions
-from readerterm.tui.refreshing import RefreshActions
 from readerterm.tui.screens.help import HelpScreen
 from readerterm.tui.service import ListSource, Selection, Service
 from readerterm.tui.state import load_state, save_state
@@ -51,8 +55,9 @@ from readerterm.tui.widgets.sections import SectionsTree
 from readerterm.tui.widgets.status import StatusLine
 
 
-class ReaderApp(NavigationActions, MarkActions, RefreshActions, NextFeedActions,
-                FeedErrorStatus, FirstRunActions, LayoutActions):
+class ReaderApp(MediaActions, NavigationActions, MarkActions, BulkActions, ListViewActions,
+                FeedSettingsActions, AutoRefresh, NextFeedActions, FeedErrorStatus,
+                FirstRunActions, LayoutActions):
     """readerterm's terminal reader."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -112,6 +117,7 @@ class ReaderApp(NavigationActions, MarkActions, RefreshActions, NextFeedActions,
         self.query_one(LinksPane).display = False
         self.setup_layout()
         self.articles.focus()
+        self.restore_list_view()
         # The list first (one database thread: what is asked first comes first), the
         # sections' counts next, the refresh once the cached list is on the screen
         # (show_list starts it: a first refresh starts parser processes, which would
@@ -160,6 +166,7 @@ class ReaderApp(NavigationActions, MarkActions, RefreshActions, NextFeedActions,
     @work(exclusive=True, group="feeds", exit_on_error=False)
     async def load_feeds(self) -> None:
         self.feeds = await self.service.feeds()
+        self.sections.saved = await self.service.saved_searches()
         self.sections.show_feeds(self.feeds)
         self.show_info()
         self.clear_feed_error(unless_still_failing=True)
@@ -189,9 +196,9 @@ class ReaderApp(NavigationActions, MarkActions, RefreshActions, NextFeedActions,
         try:
             await self._show_list(source, keep)
         finally:
-            if self.refresh_on_start:  # the first list is painted next: then refresh
-                self.refresh_on_start = False
-                self.call_after_refresh(self.run_refresh, None)
+            # The first list is painted next: then the feeds that are due are refreshed
+            # (all of them on a first run), and the schedule starts (tui/autorefresh.py).
+            self.call_after_refresh(self.start_auto_refresh, self.refresh_on_start)
 
     async def _show_list(self, source: ListSource, keep: ArticleRow | None) -> None:
         listing = self.articles
@@ -328,7 +335,8 @@ class ReaderApp(NavigationActions, MarkActions, RefreshActions, NextFeedActions,
 
 def run_reader(lib: Library, *, title: str | None = None, refresh: bool = True) -> int:
     """Run the reader on `lib` until the user quits; returns the exit code."""
-    app = ReaderApp(lib, title=title, refresh_on_start=refresh)
+    app = ReaderApp(lib, title=title,
+                    refresh_on_start=refresh and lib.settings.refresh.on_start)
     app.run()
     # Quitting: the refresh was cancelled and its writes finished. What is left is
     # Python's last collection, which would trace every object the reader made (full

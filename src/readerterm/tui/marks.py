@@ -3,11 +3,11 @@ ReaderApp, see tui/base.py)."""
 
 from __future__ import annotations
 
-import webbrowser
 from dataclasses import replace
 
 from textual import work
 
+from readerterm.launch import open_link
 from readerterm.safety import safe_url
 from readerterm.tui.base import ReaderBase
 
@@ -63,9 +63,14 @@ class MarkActions(ReaderBase):
             self.notify("This article has no web link that can be opened safely.",
                         severity="warning")
             return
-        self._open_in_browser(url)
-        self.status.message(f"Opened {url} in the browser.")
+        self.open_outside(url, self.lib.settings.open.browser)
 
     @work(thread=True, group="browser", exit_on_error=False)
-    def _open_in_browser(self, url: str) -> None:
-        webbrowser.open(url, new=2)
+    def open_outside(self, url: str, command: str) -> None:
+        """Open `url` with `command` (the browser when empty) and say plainly on the
+        status line whether a program started."""
+        said = open_link(url, command)
+        failed = not said.startswith("Opened")
+        self.call_from_thread(self.status.message, said, "red" if failed else "")
+        if failed:
+            self.call_from_thread(self.notify, said, severity="warning", markup=False)

@@ -10,6 +10,7 @@ from textual import work
 from textual.message import Message
 
 from readerterm.tui.base import ReaderBase
+from readerterm.tui.widgets.status import StatusLine
 
 LIST_EVERY = 1.0
 """Seconds between showing the list again while a refresh is storing feeds: a first
@@ -67,6 +68,8 @@ class RefreshActions(ReaderBase):
         self._after_refresh()
 
     def on_refresh_progress(self, message: RefreshProgress) -> None:
+        if not self.query(StatusLine):  # the app is closing: its panes have gone
+            return
         stage = "feeds" if message.stage == "feeds" else "full texts"
         self.status.progress(message.done, message.total)
         self.status.message(f"Refreshing {stage} {message.done}/{message.total}: "

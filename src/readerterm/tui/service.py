@@ -13,6 +13,7 @@ import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
@@ -24,15 +25,17 @@ T = TypeVar("T")
 
 SEARCH_LIMIT = 500
 SCAN_CHUNK = 500
+SCAN_LIMIT = 20_000
 
 
 @dataclass(frozen=True)
 class Selection:
     """What the sections pane has selected: all, unread, starred, a section or a feed."""
 
-    kind: str  # "all", "unread", "starred", "section", "feed"
+    kind: str  # "all", "unread", "starred", "section", "feed", "query" (a saved search)
     name: str = ""
     feed_id: int | None = None
+    saved: Filters | None = None  # a saved search's articles
 
     @property
     def filters(self) -> Filters:
@@ -44,6 +47,8 @@ class Selection:
             return Filters(section=self.name)
         if self.kind == "feed":
             return Filters(feed_id=self.feed_id)
+        if self.kind == "query" and self.saved is not None:
+            return self.saved
         return Filters()
 
     @property
@@ -79,6 +84,10 @@ class Service:
         self._similar_pool = ThreadPoolExecutor(max_workers=1,
                                                 thread_name_prefix="readerterm-similar")
         self._writes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readerterm-marks")
+        self.hide_read = False
+        """The list shows unread articles only (the `h` key)."""
+        self.order = "newest"
+        """How the list is sorted (the `S` key): a key of store.filters.ORDERS."""
         self._results: dict[str, list[ArticleRow]] = {}
         self._spans: dict[int, tuple[tuple[int, int], ...]] = {}
 
@@ -93,8 +102,19 @@ class Service:
         self._writes.shutdown(wait=True)  # a mark the user made is not dropped
 
     # -- lists -------------------------------------------------------------------------
+    def filters(self, source: ListSource) -> Filters:
+        """What the list of `source` covers, as the user has it shown and sorted."""
+        filters = replace(source.selection.filters, order=self.order)
+        return replace(filters, unread=True) if self.hide_read else filters
+
     async def feeds(self) -> list[FeedRow]:
         return await self._run(self.lib.feeds)
+
+    async def saved_searches(self) -> list[tuple[Selection, int]]:
+        """Each saved search ([[query]] in feeds.toml) as a selection, with its unread
+        count."""
+        found = await self._run(self.lib.saved_searches)
+        return [(Selection("query", q.name, saved=f), unread) for q, f, unread in found]
 
     async def search(self, query: str) -> int:
         """Run a search (raises SearchError); its results are then paged like a list."""
@@ -112,12 +132,12 @@ class Service:
             if source.query not in self._results:
                 return await self.search(source.query)
             return len(self._results[source.query])
-        return await self._run(partial(self.lib.count, source.selection.filters))
+        return await self._run(partial(self.lib.count, self.filters(source)))
 
     async def page(self, source: ListSource, offset: int, limit: int) -> list[ArticleRow]:
         if source.query is not None:
             return self._results.get(source.query, [])[offset:offset + limit]
-        return await self._run(partial(self.lib.articles, source.selection.filters,
+        return await self._run(partial(self.lib.articles, self.filters(source),
                                        limit, offset))
 
     def _locate(self, source: ListSource, row: ArticleRow) -> int | None:
@@ -126,13 +146,28 @@ class Service:
                 if found.id == row.id:
                     return i
             return None
-        filters = source.selection.filters
+        filters = self.filters(source)
+        if filters.order != "newest":
+            return self._scan_for(filters, row.id)
         newer = self.lib.count(replace(filters, since=row.published))
         start = max(0, newer - 200)
         for i, found in enumerate(self.lib.articles(filters, limit=newer - start + 1,
                                                     offset=start)):
             if found.id == row.id:
                 return start + i
+        return None
+
+    def _scan_for(self, filters: Filters, article_id: int) -> int | None:
+        """Where `article_id` is in a list in another order than newest first."""
+        offset = 0
+        while offset < SCAN_LIMIT:
+            chunk = self.lib.articles(filters, limit=SCAN_CHUNK, offset=offset)
+            for i, found in enumerate(chunk):
+                if found.id == article_id:
+                    return offset + i
+            if len(chunk) < SCAN_CHUNK:
+                return None
+            offset += SCAN_CHUNK
         return None
 
     async def locate(self, source: ListSource, row: ArticleRow) -> int | None:
@@ -148,7 +183,7 @@ class Service:
                     return index, rows[index].id
                 index += step
             return None
-        filters = source.selection.filters
+        filters = self.filters(source)
         if step > 0:
             offset = start + 1
             while True:
@@ -200,10 +235,35 @@ class Service:
                     rows[i] = replace(row, read=row.read if read is None else read,
                                       starred=row.starred if starred is None else starred)
 
+    async def mark_all_read(self, filters: Filters) -> list[int]:
+        """Mark what `filters` cover read, in the marks' lane; the ids it marked."""
+        ids = await self._run(partial(self.lib.mark_all_read, filters), self._writes)
+        self._set_cached(set(ids), True)
+        return ids
+
+    async def set_read(self, ids: list[int], read: bool) -> None:
+        """Set the read flag of `ids` (mark-all-read's undo), in the marks' lane."""
+        await self._run(partial(self.lib.set_read, ids, read), self._writes)
+        self._set_cached(set(ids), read)
+
+    def _set_cached(self, ids: set[int], read: bool) -> None:
+        for rows in self._results.values():
+            for i, row in enumerate(rows):
+                if row.id in ids:
+                    rows[i] = replace(row, read=read)
+
+    def results(self, query: str) -> list[ArticleRow]:
+        """The rows of a search already run."""
+        return list(self._results.get(query, []))
+
     # -- network -----------------------------------------------------------------------
     async def refresh(self, feed_ids: list[int] | None,
                       progress: Callable[[str, int, int, str], None]) -> RefreshReport:
         return await self.lib.refresh(feed_ids, progress=progress)
+
+    async def due_feeds(self, since: datetime | None) -> tuple[list[int], float]:
+        """The feeds due for a refresh and the seconds until the next (Library.due_feeds)."""
+        return await self._run(partial(self.lib.due_feeds, since))
 
     async def add_feed(self, url: str) -> Added:
         """Subscribe to `url` (raises BadInput when it answers but is not a feed)."""

@@ -21,6 +21,7 @@ from readerterm.related import Similar
 from readerterm.safety import clean_line, strip_controls
 from readerterm.tui.ages import long_date
 from readerterm.tui.keys import pane_binding
+from readerterm.tui.widgets.attachments import attachment_widgets
 from readerterm.tui.widgets.links import LinksPane
 
 
@@ -140,6 +141,9 @@ class ReaderPane(VerticalScroll, can_focus=True):
         flush()
         if not doc.blocks:
             out.append(Static(Text("(no text)", style="dim"), classes="body"))
+        # Attachments and the text's own links follow the body; related articles and
+        # "More on this story" are in the links pane (widgets/links.py).
+        out.extend(attachment_widgets(view))
         for widget in out:
             widget.styles.max_width = self.measure
         return out

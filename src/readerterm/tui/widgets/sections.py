@@ -64,6 +64,8 @@ class SectionsTree(Tree[Selection]):
         self.guide_depth = 2
         self._shape: list[tuple[str, int]] = []
         self._feeds: dict[int, FeedRow] = {}
+        self.saved: list[tuple[Selection, int]] = []
+        """The saved searches and their unread counts, listed after the sections."""
 
     def process_label(self, label: str | Text) -> Text:  # type: ignore[override]
         """Labels are always plain text: a str is never parsed as markup here."""
@@ -110,11 +112,12 @@ class SectionsTree(Tree[Selection]):
         """Fill the tree, or only update the counts when the feeds are the same."""
         before = self._feeds
         self._feeds = {f.id: f for f in feeds}
-        shape = [(f.section, f.id) for f in feeds]
+        shape = [(f.section, f.id) for f in feeds] + [(s.name, -1) for s, _ in self.saved]
         unread_total = sum(f.unread for f in feeds)
         if shape == self._shape and self.root.children:
             if self._feeds != before:  # (opening an article reloads them: one changed)
                 self._update_labels(feeds, unread_total, before)
+            self._update_saved()
             return
         keep = self.selection
         self._shape = shape
@@ -135,7 +138,22 @@ class SectionsTree(Tree[Selection]):
             node.add_leaf(_label(feed.title or feed.url, feed.unread,
                                  error=feed.status in ("error", "dead")),
                           data=Selection("feed", feed.title or feed.url, feed.id))
+        if self.saved:
+            node = root.add(_label("Saved searches", 0, bold=True), data=None, expand=True)
+            for selection, unread in self.saved:
+                node.add_leaf(_label("⌕ " + selection.name, unread), data=selection)
         self.select(keep)
+
+    def _update_saved(self) -> None:
+        counts = {s: unread for s, unread in self.saved}
+
+        def walk(node: TreeNode[Selection]) -> None:
+            for child in node.children:
+                if child.data is not None and child.data in counts:
+                    child.set_label(_label("⌕ " + child.data.name, counts[child.data]))
+                walk(child)
+
+        walk(self.root)
 
     def _update_labels(self, feeds: list[FeedRow], unread_total: int,
                        before: dict[int, FeedRow]) -> None:
