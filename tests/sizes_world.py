@@ -4,6 +4,7 @@ with one feed, served by a real HTTP server on 127.0.0.1 (tui_fixtures.Pages).""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -63,7 +64,6 @@ def write_home(home: Path, urls: dict[str, str], config: str = "") -> paths.Path
 def wire(tmp_path: Path, pages: Pages,
          monkeypatch: pytest.MonkeyPatch) -> Iterator[Library]:
     """The library, refreshed once with full text, in a fresh home."""
-    import asyncio
 
     home = tmp_path / "home"
     monkeypatch.setenv("READERTERM_HOME", str(home))
@@ -79,11 +79,16 @@ def make_app(lib: Library) -> ReaderApp:
     return ReaderApp(lib, clock=lambda: NOW)
 
 
+SETTLE_SECONDS = 60.0
+
+
 async def settle(pilot: Pilot[Any]) -> None:
     """Until the workers are done and the screen has caught up."""
     for _ in range(3):
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        # Bounded: a worker waiting for the user (a modal screen) fails the test, not
+        # the whole run.
+        await asyncio.wait_for(pilot.app.workers.wait_for_complete(), SETTLE_SECONDS)
     await pilot.pause()
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import Button, Input, Static
 
 from readerterm.config import FeedEntry, OpenSettings, Section, save_sections
 from readerterm.library import Filters, Library
@@ -280,12 +280,15 @@ async def test_E_edits_the_selected_feed_and_writes_feeds_toml(world: World) -> 
         screen.query_one("#feed-title", Input).value = "The Planet"
         screen.query_one("#feed-section", Input).value = "Front page"
         screen.query_one("#feed-interval", Input).value = "often"
-        await pilot.click("#feed-save")
+        # The button itself, not a click at its place: under load the click could land
+        # before the screen is laid out, and the screen would wait for ever.
+        screen.query_one("#feed-save", Button).press()
         await pilot.pause()
         assert app.screen is screen  # an interval it cannot read: said, not saved
         assert "not an interval" in str(screen.query_one("#feed-settings-error").render())
         screen.query_one("#feed-interval", Input).value = "2h"
-        await pilot.click("#feed-save")
+        screen.query_one("#feed-save", Button).press()
+        await wait_until(pilot, lambda: not isinstance(app.screen, FeedSettingsScreen), 10.0)
         await settle(pilot)
         assert not isinstance(app.screen, FeedSettingsScreen)
         sections = lib.subscriptions()

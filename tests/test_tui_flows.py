@@ -3,6 +3,7 @@ refreshing feeds and article pages served on 127.0.0.1."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 import threading
@@ -54,11 +55,16 @@ def make_app(lib: Library) -> ReaderApp:
     return ReaderApp(lib, clock=lambda: NOW)
 
 
+SETTLE_SECONDS = 60.0
+
+
 async def settle(pilot: Pilot[int]) -> None:
     """Wait until the workers are done and the screen has caught up."""
     for _ in range(3):
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        # Bounded: a worker waiting for the user (a modal screen) fails the test, not
+        # the whole run.
+        await asyncio.wait_for(pilot.app.workers.wait_for_complete(), SETTLE_SECONDS)
     await pilot.pause()
 
 
