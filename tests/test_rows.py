@@ -18,6 +18,7 @@ from readerterm.tui.widgets.rows import RowStyles, row_height, row_lines
 from readerterm.tui.widgets.sections import _label, fit_label
 from sizes_world import LINKED, RUSSIA
 from sizes_world import wire as wire
+from tui_fixtures import Pages, page
 from tui_fixtures import pages as pages
 
 NOW = datetime(2025, 6, 10, 12, 0, tzinfo=UTC)
@@ -84,3 +85,17 @@ def test_related_links_name_the_publication(wire: Library) -> None:
                                   view.url, view.feed)
     assert other[0].source == ""
     assert "example.invalid" in RelatedItem(1, other[0]).text.plain  # the host, at last
+
+
+def test_an_opened_page_names_its_links_by_its_site_name(wire: Library,
+                                                          pages: Pages) -> None:
+    # A page opened from a link belongs to no subscribed feed: its same-site links are
+    # named by the page's og:site_name, not "Opened links" and not the host.
+    html = page("A ledger story about the talks", "Ledger Desk", [
+        ("Another ledger story about the talks", f"{pages.base}/ledger/other", "Desk")],
+        paragraphs=4).replace(
+        "<head>", "<head><meta property='og:site_name' content='The Kabul Ledger'>", 1)
+    url = pages.serve("/ledger/story", html)
+    view = wire.article(asyncio.run(wire.open_url(url)))
+    assert view.document.site_name == "The Kabul Ledger"
+    assert [link.source for link in view.related] == ["The Kabul Ledger"]

@@ -258,8 +258,9 @@ class Library:
         if (doc.lead_image is None and lead is not None
                 and not any(i.src == lead.src for i in doc.images)):
             doc = replace(doc, lead_image=lead)
+        own_name = row["feed_title"] if row["feed_url"] != OPENED_FEED else ""
         related = self._resolve_related([*doc.related, *feed_related], row["url"],
-                                        row["feed_title"])
+                                        own_name or doc.site_name)
         doc = replace(doc, related=tuple(related), title=doc.title or row["title"])
         return ArticleView(
             id=row["id"], title=row["title"] or doc.title, feed=row["feed_title"],
@@ -275,8 +276,9 @@ class Library:
     def _resolve_related(self, links: list[RelatedLink], own_url: str | None,
                          own_feed: str = "") -> list[RelatedLink]:
         """Links once each, with the cached article's id when there is one, and the
-        publication's name: the feed of the cached article, or this article's feed when
-        the link is on the same site (the widget falls back to the host)."""
+        publication's name: the feed of the cached article; else, for a link on this
+        article's site, `own_feed` (its feed's title, or the page's og:site_name when it
+        has no subscribed feed); the widget falls back to the host."""
         seen: set[str] = set()
         unique: list[RelatedLink] = []
         for link in links:

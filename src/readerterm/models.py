@@ -107,6 +107,7 @@ class Document:
     title: str = ""
     byline: str = ""
     section: str = ""
+    site_name: str = ""  # the publication's name, from the page (og:site_name)
     lead_image: Image | None = None
     blocks: tuple[Block, ...] = ()
     related: tuple[RelatedLink, ...] = ()
@@ -154,6 +155,7 @@ class Document:
             "title": self.title,
             "byline": self.byline,
             "section": self.section,
+            "site_name": self.site_name,
             "lead_image": self.lead_image.to_dict() if self.lead_image else None,
             "blocks": [b.to_dict() for b in self.blocks],
             "related": [r.to_dict() for r in self.related],
@@ -166,6 +168,7 @@ class Document:
             title=str(data.get("title") or ""),
             byline=str(data.get("byline") or ""),
             section=str(data.get("section") or ""),
+            site_name=str(data.get("site_name") or ""),
             lead_image=Image.from_dict(lead) if isinstance(lead, dict) else None,
             blocks=tuple(Block.from_dict(b) for b in data.get("blocks", ()) if isinstance(b, dict)),
             related=tuple(

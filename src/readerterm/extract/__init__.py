@@ -64,7 +64,8 @@ def _extract(html: str | bytes, url: str | None) -> Document:
                 lead = block.image
                 break
     return Document(title=meta.title, byline=meta.byline, section=meta.section,
-                    lead_image=lead, blocks=tuple(blocks), related=tuple(related))
+                    site_name=meta.site_name, lead_image=lead, blocks=tuple(blocks),
+                    related=tuple(related))
 
 
 def is_full_story(html_fragment: str, min_words: int = FULL_STORY_WORDS) -> bool:

@@ -21,6 +21,7 @@ class Meta:
     title: str = ""
     byline: str = ""
     section: str = ""
+    site_name: str = ""  # the publication's name (og:site_name)
     lead_image: Image | None = None
 
 
@@ -116,6 +117,7 @@ def read_meta(root: lxml.html.HtmlElement, url: str | None) -> Meta:
         # The label's link text, or the label's own text when it links nowhere.
         section = _first_text(root, f"{labelled}//a | {labelled}[not(.//a)]")
     meta.section = clean_line(section, limit=80) if len(section) <= 80 else ""
+    meta.site_name = clean_line(_meta(root, "og:site_name", "application-name"), limit=80)
 
     image = _meta(root, "og:image", "og:image:url", "twitter:image")
     src = safe_url(image, url)
