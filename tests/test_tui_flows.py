@@ -539,7 +539,16 @@ async def test_help_lists_every_binding(world: World) -> None:
         await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
-        shot = app.export_screenshot()
+        # The list is longer than the screen: what a reader sees paging down through it.
+        box = app.screen.query_one("#help-box")
+        shots = [app.export_screenshot()]
+        for _ in range(10):
+            if box.scroll_y >= box.max_scroll_y:
+                break
+            box.scroll_page_down(animate=False)
+            await pilot.pause()
+            shots.append(app.export_screenshot())
+        shot = "".join(shots)
         from readerterm.tui.keys import ALL_KEYS
 
         for spec in ALL_KEYS:
