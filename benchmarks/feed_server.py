@@ -1,8 +1,12 @@
-"""A local feed server for the refresh benchmark: N feeds x M items on 127.0.0.1.
+"""A local feed server for the refresh benchmark: N feeds x M items on loopback hosts.
 
     python benchmarks/feed_server.py [--feeds 200] [--items 50] [--latency 0.05] [--port 0]
+                                     [--hosts 50]
 
-It prints one line, `listening http://127.0.0.1:PORT`, then serves until killed:
+It prints one line, `listening http://127.0.0.1:PORT`, then serves until killed, on that
+port of 127.0.0.1 and of each of the loopback addresses 127.0.0.2 to 127.0.0.HOSTS: feed i
+is at 127.0.0.(1 + i % HOSTS), so that a reader meets many hosts (one connection pool
+and one DNS-free host per address), as a real subscription list does, not one:
 - `/feed/<i>.xml`: feed i (RSS 2.0 for most, Atom 1.0 for every fifth), M items, each
   with a 1-3 KB HTML description (paragraphs, images, links, a list, categories);
   the text varies from item to item and from feed to feed (a seeded generator, so
@@ -222,6 +226,7 @@ class State:
     latency: float = 0.0
     changed: bool = False
     gzip: bool = False
+    hosts: int = 1
     bodies: dict[tuple[int, bool], Body] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=lambda: {"200": 0, "304": 0, "other": 0})
 
@@ -256,9 +261,9 @@ def _not_modified(body: Body, headers: dict[str, str]) -> bool:
 class _Protocol(asyncio.Protocol):
     """HTTP/1.1 GET only, keep-alive, pipelining in order."""
 
-    def __init__(self, state: State, base: str) -> None:
+    def __init__(self, state: State, port: int) -> None:
         self.state = state
-        self.base = base
+        self.port = port
         self.buffer = b""
         self.transport: asyncio.Transport | None = None
         self.queue: asyncio.Queue[bytes | None] = asyncio.Queue()
@@ -322,7 +327,8 @@ class _Protocol(asyncio.Protocol):
                        json.dumps(state.counts).encode(), keep)
             return keep
         if path == "/urls":
-            text = "".join(f"{self.base}/feed/{i}.xml\n" for i in range(state.feeds))
+            text = "".join(f"http://{feed_host(i, state.hosts)}:{self.port}/feed/{i}.xml\n"
+                           for i in range(state.feeds))
             self._send(200, {"Content-Type": "text/plain"}, text.encode(), keep)
             return keep
         if state.latency > 0:
@@ -369,19 +375,31 @@ class _Protocol(asyncio.Protocol):
             self.transport.write(data)
 
 
+def feed_host(feed: int, hosts: int) -> str:
+    """The loopback address that serves feed number `feed`."""
+    return f"127.0.0.{1 + feed % max(1, hosts)}"
+
+
 async def serve(state: State, port: int = 0,
                 ready: asyncio.Future[int] | None = None) -> None:
-    """Serve `state` on 127.0.0.1:`port` until cancelled; `ready` gets the port."""
+    """Serve `state` on `port` of 127.0.0.1 to 127.0.0.`state.hosts` until cancelled;
+    `ready` gets the port (chosen on 127.0.0.1, then taken on the others)."""
     loop = asyncio.get_running_loop()
-    holder: dict[str, str] = {}
-    server = await loop.create_server(lambda: _Protocol(state, holder["base"]), HOST, port,
-                                      backlog=1024, reuse_address=True)
-    bound = server.sockets[0].getsockname()[1]
-    holder["base"] = f"http://{HOST}:{bound}"
+    holder: dict[str, int] = {}
+    servers = [await loop.create_server(lambda: _Protocol(state, holder["port"]), HOST,
+                                        port, backlog=1024, reuse_address=True)]
+    bound = servers[0].sockets[0].getsockname()[1]
+    holder["port"] = bound
+    for number in range(2, state.hosts + 1):
+        servers.append(await loop.create_server(
+            lambda: _Protocol(state, holder["port"]), f"127.0.0.{number}", bound,
+            backlog=1024, reuse_address=True))
     if ready is not None:
         ready.set_result(bound)
-    async with server:
-        await server.serve_forever()
+    async with contextlib.AsyncExitStack() as stack:
+        for server in servers:
+            await stack.enter_async_context(server)
+        await asyncio.gather(*(server.serve_forever() for server in servers))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -392,8 +410,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--changed", action="store_true", help="start in changed mode")
     p.add_argument("--gzip", action="store_true", help="gzip bodies for clients that ask")
+    p.add_argument("--hosts", type=int, default=50, choices=range(1, 255), metavar="1-254",
+                   help="loopback addresses the feeds are spread over")
     args = p.parse_args(argv)
-    state = State(args.feeds, args.items, args.latency, args.changed, args.gzip)
+    state = State(args.feeds, args.items, args.latency, args.changed, args.gzip, args.hosts)
     state.prebuild()
     size = sum(len(state.body(i).data) for i in range(args.feeds))
 

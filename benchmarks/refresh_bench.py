@@ -1,11 +1,13 @@
 """Refresh speed and memory: `readerterm refresh --no-fulltext` beside `newsboat -x reload`.
 
     python benchmarks/refresh_bench.py [--feeds 200] [--items 50] [--latency 0 0.05]
-                                       [--repeat 1] [--quick] [--no-newsboat]
+                                       [--repeat 1] [--hosts 50] [--quick] [--no-newsboat]
 
 One command, one table. A feed server (benchmarks/feed_server.py) runs in its own
-process on 127.0.0.1; both readers get the same feeds in the same run, interleaved case
-by case so that drift on a noisy machine hits both alike:
+process, its feeds spread over the loopback addresses 127.0.0.1-127.0.0.50 (`--hosts`),
+as a real subscription list is spread over many hosts. Both readers get the same feeds
+in the same run, interleaved case by case so that drift on a noisy machine hits both
+alike:
 - cold: an empty cache, every feed downloaded and parsed;
 - warm: straight after, nothing changed: every answer is 304 for a reader that sends
   ETag / If-Modified-Since;
@@ -14,7 +16,7 @@ Each case is a fresh process, timed from spawn to exit (wall) with its peak RSS 
 `wait4`. newsboat gets `reload-threads 8` (its best here); readerterm runs with its
 default settings (config.toml as written on first run). `--quick` is 40 feeds x 20
 items at 0 and 50 ms. Without newsboat installed, readerterm's figures are printed alone.
-No traffic leaves 127.0.0.1.
+No traffic leaves the loopback interface.
 """
 
 from __future__ import annotations
@@ -76,10 +78,10 @@ def timed(cmd: Sequence[str], env: dict[str, str], cwd: Path) -> tuple[Run, str]
 class Server:
     """benchmarks/feed_server.py in a child process."""
 
-    def __init__(self, feeds: int, items: int) -> None:
+    def __init__(self, feeds: int, items: int, hosts: int) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, str(HERE / "feed_server.py"), "--feeds", str(feeds),
-             "--items", str(items)],
+             "--items", str(items), "--hosts", str(hosts)],
             stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
@@ -88,7 +90,8 @@ class Server:
             self.proc.kill()
             raise SystemExit(f"feed server did not start: {line!r}")
         self.base, self.size = match.group(1), match.group(2)
-        self.feeds = feeds
+        self.feeds, self.hosts = feeds, hosts
+        self.port = self.base.rsplit(":", 1)[1]
 
     def control(self, **params: object) -> dict[str, object]:
         query = "&".join(f"{k}={v}" for k, v in params.items())
@@ -100,7 +103,9 @@ class Server:
             return dict(json.loads(answer.read()))
 
     def urls(self) -> list[str]:
-        return [f"{self.base}/feed/{i}.xml" for i in range(self.feeds)]
+        # Feed i is served by 127.0.0.(1 + i % hosts) (feed_server.feed_host).
+        return [f"http://127.0.0.{1 + i % self.hosts}:{self.port}/feed/{i}.xml"
+                for i in range(self.feeds)]
 
     def close(self) -> None:
         self.proc.terminate()
@@ -189,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--latency", type=float, nargs="+", default=[0.0, 0.05],
                    help="seconds per request (several for several tables)")
     p.add_argument("--repeat", type=int, default=1, help="runs per cell (median wall)")
+    p.add_argument("--hosts", type=int, default=50, choices=range(1, 255), metavar="1-254",
+                   help="loopback addresses 127.0.0.1-127.0.0.N the feeds are spread over")
     p.add_argument("--quick", action="store_true", help="40 feeds x 20 items")
     p.add_argument("--no-newsboat", action="store_true")
     p.add_argument("--verbose", action="store_true", help="print each run's output")
@@ -197,11 +204,12 @@ def main(argv: list[str] | None = None) -> int:
         args.feeds, args.items = 40, 20
 
     version = None if args.no_newsboat else newsboat_version()
-    server = Server(args.feeds, args.items)
+    server = Server(args.feeds, args.items, args.hosts)
     readers: list[Reader] = [Readerterm(server.urls())]
     if version:
         readers.append(Newsboat(server.urls()))
-    print(f"{args.feeds} feeds x {args.items} items ({server.size}) on {server.base}, "
+    print(f"{args.feeds} feeds x {args.items} items ({server.size}) on "
+          f"127.0.0.1-127.0.0.{args.hosts} port {server.port}, "
           f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     print("newsboat: " + (version or "not installed (apt-get install newsboat): "
                           "readerterm alone"))
