@@ -60,6 +60,7 @@ class UISettings:
     measure: int = 80  # the reader's longest line, in columns
     sections_width: int = 28  # columns of the sections pane (keys < and > change it)
     footer: bool = True  # the line of keys for the focused pane
+    images: str = "auto"  # the article's pictures: "auto", "halfcell" or "off"
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,8 @@ theme = "textual-dark"
 measure = 80              # the reader's longest line, in columns
 sections_width = 28       # width of the sections pane (< and > change it in the reader)
 footer = true             # show the keys of the focused pane on the bottom line
+images = "auto"           # the article's pictures: "auto" (the best the terminal draws:
+                          # Kitty graphics, Sixel, else half-cell blocks), "halfcell", "off"
 
 [ui.keys]
 # Remap any binding by its id (the ids are listed by the reader's help, "?"), e.g.:
@@ -187,6 +190,9 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}") from None
 
+
+_CHOICES = {"ui.images": ("auto", "halfcell", "off")}
+"""Settings that take one of a few strings."""
 
 _TYPE_NAMES = {bool: "true or false", int: "a whole number", float: "a number",
                str: "a string", dict: "a table"}
@@ -243,6 +249,11 @@ def _typed(cls: type[Any], data: Any, path: Path, text: str, where: str) -> Any:
             line = _line_of(text, key)
             raise ConfigError(f"{path}, line {line}: {where}.{key} must be more than 0, "
                               f"not {value}; for example: {example}")
+        choices = _CHOICES.get(f"{where}.{key}")
+        if choices is not None and value not in choices:
+            raise ConfigError(f"{path}, line {_line_of(text, key)}: {where}.{key} must be "
+                              f"one of {', '.join(map(repr, choices))}, not {value!r}; "
+                              f"for example: {example}")
         values[key] = value
     return replace(default, **values)
 

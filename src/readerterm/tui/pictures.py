@@ -1,0 +1,81 @@
+"""How the terminal draws pictures: Kitty's graphics protocol, Sixel or half-cell blocks.
+
+textual-image does the drawing. Importing it asks the terminal what it supports (Sixel
+in its answer to "\\e[c", then a Kitty graphics query) and measures a cell in pixels;
+each question waits at most 0.1 s for an answer. Those questions must be asked before
+Textual starts reading the keyboard, else the answers would arrive as keys: `prepare`
+is called by `run_reader` before the app runs, and nothing else imports textual-image
+at import time (the command line and the tests that draw no picture never pay for it).
+Under `App.run_test()` stdout is not a terminal, nothing is asked, and pictures are
+drawn in half-cells.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage
+    from textual.widget import Widget
+
+Protocol = Literal["tgp", "sixel", "halfcell"]
+MODES = ("auto", "halfcell", "off")
+
+_chosen: dict[str, Protocol] = {}
+
+
+def prepare(mode: str) -> Protocol | None:
+    """The way pictures are drawn for `[ui] images = mode` (None for "off").
+
+    "auto" takes what the terminal says it supports, Sixel first, then Kitty's
+    protocol, else half-cell blocks; "halfcell" always draws half-cells. Asks the
+    terminal once (see the module's docstring): call it before the app runs.
+    """
+    if mode == "off":
+        return None
+    if mode not in _chosen:
+        from textual_image import renderable  # asks the terminal, when stdout is one
+        from textual_image._terminal import get_cell_size
+
+        get_cell_size()  # measured now, while the terminal can still answer
+        detected: Protocol = "halfcell"
+        if renderable.Image is renderable.SixelImage:
+            detected = "sixel"
+        elif renderable.Image is renderable.TGPImage:
+            detected = "tgp"
+        _chosen[mode] = detected if mode == "auto" else "halfcell"
+    return _chosen[mode]
+
+
+def cell_pixels(protocol: Protocol) -> tuple[int, int]:
+    """The pixels one cell holds: half-cells have 1x2, the others the terminal's cell."""
+    if protocol == "halfcell":
+        return 1, 2
+    from textual_image._terminal import get_cell_size
+
+    size = get_cell_size()
+    return max(1, size.width), max(1, size.height)
+
+
+def box_pixels(protocol: Protocol, columns: int, rows: int) -> tuple[int, int]:
+    """The largest picture, in pixels, that fits `columns` x `rows` cells."""
+    width, height = cell_pixels(protocol)
+    return max(1, columns) * width, max(1, rows) * height
+
+
+def cells_for(protocol: Protocol, pixels: tuple[int, int]) -> tuple[int, int]:
+    """The cells (columns, rows) that a picture of `pixels` takes."""
+    width, height = cell_pixels(protocol)
+    return max(1, math.ceil(pixels[0] / width)), max(1, math.ceil(pixels[1] / height))
+
+
+def drawing_widget(protocol: Protocol, picture: PILImage) -> Widget:
+    """textual-image's widget for `protocol`, showing `picture`."""
+    from textual_image import widget
+
+    if protocol == "tgp":
+        return widget.TGPImage(picture)
+    if protocol == "sixel":
+        return widget.SixelImage(picture)
+    return widget.HalfcellImage(picture)

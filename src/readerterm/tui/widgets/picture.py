@@ -1,0 +1,77 @@
+"""A picture of the article where it stands: one dim line (its alt text or caption) at
+once, the picture itself when it has been fetched and scaled off the UI thread.
+
+The picture is as wide as the reader's measure (or the pane, when narrower) and at most
+a third of the screen high. One that cannot be drawn (not cached while offline, SVG,
+refused by the image cache) stays the dim line.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.events import Resize
+from textual.widget import Widget
+from textual.widgets import Static
+
+from readerterm.models import Image
+from readerterm.safety import clean_line
+from readerterm.tui.picture_source import PictureSource
+from readerterm.tui.pictures import Protocol, box_pixels, cells_for, drawing_widget
+
+
+def placeholder_text(image: Image) -> Text:
+    """The one line shown until the picture is drawn, or instead of it."""
+    words = clean_line(image.alt or image.caption, 300) or "picture"
+    return Text("▨ " + words, style="dim", no_wrap=True, overflow="ellipsis")
+
+
+class Picture(Widget):
+    """One image of an article: the placeholder, then the picture."""
+
+    DEFAULT_CSS = """
+    Picture {
+        height: auto;
+        width: 1fr;
+    }
+    Picture > .picture-placeholder {
+        height: 1;
+    }
+    """
+
+    def __init__(self, image: Image, source: PictureSource, protocol: Protocol, *,
+                 classes: str | None = None) -> None:
+        super().__init__(classes=classes)
+        self.image = image
+        self.source = source
+        self.protocol = protocol
+        self.drawn = False
+        """True once the picture replaced the placeholder."""
+        self._box: tuple[int, int] = (0, 0)
+
+    def compose(self) -> ComposeResult:
+        yield Static(placeholder_text(self.image), classes="picture-placeholder")
+
+    def on_resize(self, event: Resize) -> None:
+        # The first size comes with the first layout; a wider or narrower pane later
+        # (zoom, a resized terminal) scales the picture again.
+        box = (event.size.width, max(3, self.screen.size.height // 3))
+        if event.size.width > 0 and box != self._box:
+            self._box = box
+            self.load(*box)
+
+    @work(exclusive=True, group="picture", exit_on_error=False)
+    async def load(self, columns: int, rows: int) -> None:
+        """Fetch (when missing) and scale the picture in a thread, then draw it."""
+        picture = await self.source.picture(self.image.src,
+                                            *box_pixels(self.protocol, columns, rows))
+        if picture is None or not self.is_mounted:
+            return
+        width, height = cells_for(self.protocol, picture.size)
+        drawn = drawing_widget(self.protocol, picture)
+        drawn.styles.width = min(width, columns)
+        drawn.styles.height = min(height, rows)
+        await self.remove_children()
+        await self.mount(drawn)
+        self.drawn = True
