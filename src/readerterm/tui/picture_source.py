@@ -32,22 +32,25 @@ class PictureSource:
     """Pictures by URL, scaled to fit a box of pixels; None when there is none to draw
     (not cached and not fetched, refused, SVG, not a picture)."""
 
-    def __init__(self, cache: PictureCache, fetch: Callable[[str], bool]) -> None:
+    def __init__(self, cache: PictureCache, fetch: Callable[[str], bool],
+                 close: Callable[[], None] | None = None) -> None:
         self.cache = cache
         self.fetch = fetch
+        self._close = close
         self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pictures")
 
     @classmethod
     def for_library(cls, lib: Library) -> PictureSource:
         """The library's image cache, fetching with its settings."""
-        from readerterm.images import ensure_image, image_cache_for
+        from readerterm.images.cache import image_cache_for
+        from readerterm.images.fetch import ensure_image
 
         cache = image_cache_for(lib.paths, lib.settings)
 
         def fetch(url: str) -> bool:
-            return ensure_image(url, cache, settings=lib.settings.fetch)
+            return ensure_image(url, cache, lib.settings)
 
-        return cls(cache, fetch)
+        return cls(cache, fetch, close=cache.close)
 
     def _picture(self, url: str, width: int, height: int) -> PILImage | None:
         if not url:
@@ -64,3 +67,5 @@ class PictureSource:
     def close(self) -> None:
         """Drop what is waiting; a fetch under way ends within its deadline."""
         self.pool.shutdown(wait=False, cancel_futures=True)
+        if self._close is not None:
+            self._close()
