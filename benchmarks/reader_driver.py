@@ -30,6 +30,7 @@ from readerterm.tui.app import ReaderApp
 from readerterm.tui.service import ALL, ListSource, Selection
 
 ENV = "READERTERM_BENCH_REPORT"
+PICTURES = "READERTERM_BENCH_PICTURES"
 TIMEOUT = 60.0
 
 
@@ -92,6 +93,7 @@ async def drive(app: ReaderApp, report: Path) -> None:
     times["open"] = opened
     times["open_at_once"] = opened_at_once
     await _until(app, settled)
+    times.update(await _open_pictures(app, settled))
 
     await _until(app, lambda: bool(app.feeds))
     switched: list[float] = []
@@ -117,6 +119,39 @@ async def drive(app: ReaderApp, report: Path) -> None:
     times["search"] = searched
     report.write_text(json.dumps(times), encoding="utf-8")
     app.exit()
+
+
+async def _open_pictures(app: ReaderApp, settled: Callable[[], bool]) -> dict[str, list[float]]:
+    """Open the article with three cached pictures and the one with none (their ids in
+    READERTERM_BENCH_PICTURES, set by reader_bench.py), in turn, five times each, with
+    the reader idle: until the article is on the screen (its pictures' placeholders), and
+    for the first, until its three pictures are drawn."""
+    from readerterm.tui.widgets.picture import Picture
+
+    ids = [int(n) for n in os.environ.get(PICTURES, "").split(",") if n]
+    if len(ids) != 2:
+        return {}
+    out: dict[str, list[float]] = {"open_pictures": [], "pictures_drawn": [],
+                                   "open_no_pictures": []}
+    for turn in range(10):
+        article_id = ids[turn % 2]
+        await _until(app, settled)
+        start = time.time()
+        app.collector.touched()
+        app.visit_article(article_id)
+        shown = await _until(app, lambda a=article_id: (  # type: ignore[misc]
+            app.reader.view is not None and app.reader.view.id == a))
+        if turn % 2:
+            out["open_no_pictures"].append(shown - start)
+            continue
+        out["open_pictures"].append(shown - start)
+        if app.reader.pictures is None:  # images = "off"
+            continue
+        drawn = await _until(app, lambda: (
+            len(app.reader.query(Picture)) == 3
+            and all(p.drawn for p in app.reader.query(Picture))))
+        out["pictures_drawn"].append(drawn - start)
+    return out
 
 
 class BenchReader(ReaderApp):

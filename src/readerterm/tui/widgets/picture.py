@@ -53,11 +53,22 @@ class Picture(Widget):
     def compose(self) -> ComposeResult:
         yield Static(placeholder_text(self.image), classes="picture-placeholder")
 
+    def on_mount(self) -> None:
+        # Started at once, as wide as the pane will make it (its first Resize comes only
+        # after a layout, some 100 ms later); a different width then scales it again.
+        parent = self.parent
+        width = parent.scrollable_content_region.width if isinstance(parent, Widget) else 0
+        max_width = self.styles.max_width
+        if max_width is not None and max_width.is_cells:
+            width = min(width, int(max_width.value))
+        self._scale(width)
+
     def on_resize(self, event: Resize) -> None:
-        # The first size comes with the first layout; a wider or narrower pane later
-        # (zoom, a resized terminal) scales the picture again.
-        box = (event.size.width, max(3, self.screen.size.height // 3))
-        if event.size.width > 0 and box != self._box:
+        self._scale(event.size.width)
+
+    def _scale(self, width: int) -> None:
+        box = (width, max(3, self.screen.size.height // 3))
+        if width > 0 and box != self._box:
             self._box = box
             self.load(*box)
 
