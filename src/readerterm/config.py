@@ -48,6 +48,13 @@ class FulltextSettings:
 
 
 @dataclass(frozen=True)
+class ImagesSettings:
+    fetch: bool = True            # fetch articles' pictures with their pages, for offline
+    cache_mb: int = 500           # the pictures folder's cap (least recently used go first)
+    concurrency: int = 4          # pictures fetched at once
+
+
+@dataclass(frozen=True)
 class RetentionSettings:
     days: int = 90
     per_feed: int = 500
@@ -85,6 +92,7 @@ class Settings:
     ui: UISettings = UISettings()
     refresh: RefreshSettings = RefreshSettings()
     open: OpenSettings = OpenSettings()
+    images: ImagesSettings = ImagesSettings()
 
 
 @dataclass(frozen=True)
@@ -117,6 +125,12 @@ enabled = true            # fetch article pages when a feed carries only a summa
 concurrency = 4
 min_words = 250           # feed content with fewer words (or a "read more" end) is a summary
 max_attempts = 3          # tries per article page before giving up
+
+[images]
+fetch = true              # fetch articles' pictures with their pages, kept for offline reading
+cache_mb = 500            # cap of the pictures cache; the least recently used go first,
+                          # starred articles' last (readerterm images --prune)
+concurrency = 4           # pictures fetched at once
 
 [retention]
 days = 90                 # keep articles for this many days...
