@@ -5,6 +5,8 @@ good when it cannot be had; `[ui] images = "off"` and the key that toggles them.
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from dataclasses import replace
 
 from PIL import Image as PILImage
@@ -12,7 +14,6 @@ from PIL import ImageDraw
 from rich.console import Console
 from textual.widgets import Static
 
-from readerterm.images.cache import image_cache_for
 from readerterm.library import Library
 from readerterm.tui.app import ReaderApp
 from readerterm.tui.widgets.picture import Picture
@@ -60,7 +61,7 @@ def drawn_lines(picture: Picture) -> list[str]:
 async def test_a_cached_jpeg_replaces_its_placeholder_above_the_caption(world: World) -> None:
     lib, _ = world
     url = storm_picture_url(lib)
-    assert image_cache_for(lib.paths, lib.settings).put(url, jpeg(), "image/jpeg")
+    assert lib.images.put(url, jpeg(), "image/jpeg")
     app = with_images(lib, "halfcell")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -116,7 +117,7 @@ async def test_following_a_related_link_fetches_its_picture(world: World,
         assert app.reader.view is not None and app.reader.view.title == EXTRA
         assert app.reader.query_one(Picture).drawn
         assert path in pages.hits
-    assert image_cache_for(lib.paths, lib.settings).has(pages.base + path)  # for offline
+    assert lib.images.has(pages.base + path)  # kept for offline reading
 
 
 async def test_an_svg_is_never_drawn(world: World, pages: Pages) -> None:
@@ -167,3 +168,14 @@ async def test_the_key_hides_and_shows_pictures_for_the_session(world: World) ->
         await settle(pilot)
         assert len(app.reader.query(Picture)) == 1
         assert lib.settings.ui.images == "halfcell"  # the session's choice, not saved
+
+
+def test_the_reader_and_the_commands_do_not_import_textual_image() -> None:
+    """textual-image asks the terminal questions when it is imported: only `run_reader`
+    (before the app reads keys) may import it, never the modules that load with the
+    reader or a command."""
+    code = ("import sys, readerterm.cli, readerterm.tui.app, readerterm.tui.widgets.picture\n"
+            "print(sorted(m for m in sys.modules if m.startswith('textual_image')))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert done.stdout.strip() == "[]", done.stdout

@@ -32,25 +32,21 @@ class PictureSource:
     """Pictures by URL, scaled to fit a box of pixels; None when there is none to draw
     (not cached and not fetched, refused, SVG, not a picture)."""
 
-    def __init__(self, cache: PictureCache, fetch: Callable[[str], bool],
-                 close: Callable[[], None] | None = None) -> None:
+    def __init__(self, cache: PictureCache, fetch: Callable[[str], bool]) -> None:
         self.cache = cache
         self.fetch = fetch
-        self._close = close
         self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pictures")
 
     @classmethod
     def for_library(cls, lib: Library) -> PictureSource:
-        """The library's image cache, fetching with its settings."""
-        from readerterm.images.cache import image_cache_for
+        """The library's image cache (the one refresh fills), fetching with its settings;
+        `[images] fetch = false` draws only what is cached."""
         from readerterm.images.fetch import ensure_image
 
-        cache = image_cache_for(lib.paths, lib.settings)
-
         def fetch(url: str) -> bool:
-            return ensure_image(url, cache, lib.settings)
+            return lib.settings.images.fetch and ensure_image(url, lib.images, lib.settings)
 
-        return cls(cache, fetch, close=cache.close)
+        return cls(lib.images, fetch)
 
     def _picture(self, url: str, width: int, height: int) -> PILImage | None:
         if not url:
@@ -67,5 +63,3 @@ class PictureSource:
     def close(self) -> None:
         """Drop what is waiting; a fetch under way ends within its deadline."""
         self.pool.shutdown(wait=False, cancel_futures=True)
-        if self._close is not None:
-            self._close()
