@@ -264,6 +264,9 @@ def _run(args: argparse.Namespace) -> int:
     lib = Library.open()
     try:
         if cmd is None:
+            from readerterm.tui.pictures import ask_terminal
+
+            ask_terminal(lib.settings.ui.images)  # answered while the reader's code loads
             from readerterm.tui.app import run_reader
 
             return run_reader(lib)

@@ -6,6 +6,8 @@ each question waits at most 0.1 s for an answer. Those questions must be asked b
 Textual starts reading the keyboard, else the answers would arrive as keys: `prepare`
 is called by `run_reader` before the app runs, and nothing else imports textual-image
 at import time (the command line and the tests that draw no picture never pay for it).
+`ask_terminal` asks them in a thread while the reader's code is still being imported,
+so that the wait is hidden behind that; `prepare` then waits for the answers.
 Under `App.run_test()` stdout is not a terminal, nothing is asked, and pictures are
 drawn in half-cells.
 """
@@ -13,6 +15,7 @@ drawn in half-cells.
 from __future__ import annotations
 
 import math
+import threading
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -23,6 +26,28 @@ Protocol = Literal["tgp", "sixel", "halfcell"]
 MODES = ("auto", "halfcell", "off")
 
 _chosen: dict[str, Protocol] = {}
+_asking: list[threading.Thread] = []
+
+
+def _ask() -> None:
+    from textual_image import renderable  # noqa: F401  (asks the terminal, when stdout is one)
+    from textual_image._terminal import get_cell_size
+
+    get_cell_size()  # measured now, while the terminal can still answer
+
+
+def ask_terminal(mode: str) -> None:
+    """Start asking the terminal what it draws (in a thread), unless pictures are off.
+    Rich and Pillow are imported here first, so that the thread imports only
+    textual-image's own modules while this one goes on importing the reader's."""
+    if mode == "off" or _asking:
+        return
+    import PIL.Image  # noqa: F401
+    import rich.console  # noqa: F401
+
+    thread = threading.Thread(target=_ask, name="ask-terminal", daemon=True)
+    _asking.append(thread)
+    thread.start()
 
 
 def prepare(mode: str) -> Protocol | None:
@@ -35,10 +60,11 @@ def prepare(mode: str) -> Protocol | None:
     if mode == "off":
         return None
     if mode not in _chosen:
-        from textual_image import renderable  # asks the terminal, when stdout is one
-        from textual_image._terminal import get_cell_size
+        for thread in _asking:
+            thread.join()
+        _ask()  # nothing more to ask when ask_terminal has asked already
+        from textual_image import renderable
 
-        get_cell_size()  # measured now, while the terminal can still answer
         detected: Protocol = "halfcell"
         if renderable.Image is renderable.SixelImage:
             detected = "sixel"
