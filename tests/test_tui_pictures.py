@@ -11,11 +11,11 @@ from dataclasses import replace
 
 from PIL import Image as PILImage
 from PIL import ImageDraw
-from rich.console import Console
 from textual.widgets import Static
 
 from readerterm.library import Library
 from readerterm.tui.app import ReaderApp
+from readerterm.tui.widgets.half_cells import HalfCells, half_cell_lines
 from readerterm.tui.widgets.picture import Picture
 from test_tui_flows import SIZE, make_app, settle
 from tui_fixtures import EXTRA, STORM, Pages, page
@@ -50,12 +50,24 @@ def storm_picture_url(lib: Library) -> str:
 
 
 def drawn_lines(picture: Picture) -> list[str]:
-    """The lines of characters the picture is drawn with."""
+    """The lines of characters the picture is drawn with, as they are on screen."""
     drawing = picture.children[0]
-    console = Console(width=drawing.size.width, file=io.StringIO(), color_system="truecolor")
-    with console.capture() as captured:
-        console.print(drawing.render())
-    return captured.get().splitlines()
+    assert isinstance(drawing, HalfCells)
+    return [drawing.render_line(y).text for y in range(drawing.size.height)]
+
+
+def test_half_cells_are_the_upper_pixel_on_the_lower_one() -> None:
+    image = PILImage.new("RGBA", (2, 3), (0, 0, 0, 0))
+    image.putpixel((0, 0), (255, 0, 0, 255))
+    image.putpixel((0, 1), (0, 0, 255, 255))
+    image.putpixel((1, 0), (0, 255, 0, 255))
+    image.putpixel((1, 2), (9, 9, 9, 255))
+    lines = half_cell_lines(image, background=(10, 20, 30))
+    assert [line.text for line in lines] == ["▀▀", "▀▀"]  # the odd last row: on background
+    cells = [[(seg.style.color.triplet, seg.style.bgcolor.triplet)  # type: ignore[union-attr]
+              for seg in line for _ in seg.text] for line in lines]
+    assert cells[0] == [((255, 0, 0), (0, 0, 255)), ((0, 255, 0), (10, 20, 30))]
+    assert cells[1] == [((10, 20, 30), (10, 20, 30)), ((9, 9, 9), (10, 20, 30))]
 
 
 async def test_a_cached_jpeg_replaces_its_placeholder_above_the_caption(world: World) -> None:

@@ -1,6 +1,9 @@
 """How the terminal draws pictures: Kitty's graphics protocol, Sixel or half-cell blocks.
 
-textual-image does the drawing. Importing it asks the terminal what it supports (Sixel
+textual-image draws Kitty's and Sixel pictures; half-cells are drawn by
+widgets/half_cells.py, which needs no answer from the terminal, so `images = "halfcell"`
+asks nothing and imports nothing of textual-image. For "auto", importing textual-image
+asks the terminal what it supports (Sixel
 in its answer to "\\e[c", then a Kitty graphics query) and measures a cell in pixels;
 each question waits at most 0.1 s for an answer. Those questions must be asked before
 Textual starts reading the keyboard, else the answers would arrive as keys: `prepare`
@@ -37,10 +40,10 @@ def _ask() -> None:
 
 
 def ask_terminal(mode: str) -> None:
-    """Start asking the terminal what it draws (in a thread), unless pictures are off.
+    """Start asking the terminal what it draws (in a thread), when `mode` is "auto".
     Rich and Pillow are imported here first, so that the thread imports only
     textual-image's own modules while this one goes on importing the reader's."""
-    if mode == "off" or _asking:
+    if mode != "auto" or _asking:
         return
     import PIL.Image  # noqa: F401
     import rich.console  # noqa: F401
@@ -54,11 +57,13 @@ def prepare(mode: str) -> Protocol | None:
     """The way pictures are drawn for `[ui] images = mode` (None for "off").
 
     "auto" takes what the terminal says it supports, Sixel first, then Kitty's
-    protocol, else half-cell blocks; "halfcell" always draws half-cells. Asks the
-    terminal once (see the module's docstring): call it before the app runs.
+    protocol, else half-cell blocks; "halfcell" always draws half-cells. "auto" asks
+    the terminal once (see the module's docstring): call it before the app runs.
     """
     if mode == "off":
         return None
+    if mode != "auto":
+        return "halfcell"
     if mode not in _chosen:
         for thread in _asking:
             thread.join()
@@ -70,7 +75,7 @@ def prepare(mode: str) -> Protocol | None:
             detected = "sixel"
         elif renderable.Image is renderable.TGPImage:
             detected = "tgp"
-        _chosen[mode] = detected if mode == "auto" else "halfcell"
+        _chosen[mode] = detected
     return _chosen[mode]
 
 
@@ -96,12 +101,10 @@ def cells_for(protocol: Protocol, pixels: tuple[int, int]) -> tuple[int, int]:
     return max(1, math.ceil(pixels[0] / width)), max(1, math.ceil(pixels[1] / height))
 
 
-def drawing_widget(protocol: Protocol, picture: PILImage) -> Widget:
-    """textual-image's widget for `protocol`, showing `picture`."""
+def graphics_widget(protocol: Protocol, picture: PILImage) -> Widget:
+    """textual-image's widget drawing `picture` with Kitty's protocol or Sixel."""
     from textual_image import widget
 
     if protocol == "tgp":
         return widget.TGPImage(picture)
-    if protocol == "sixel":
-        return widget.SixelImage(picture)
-    return widget.HalfcellImage(picture)
+    return widget.SixelImage(picture)

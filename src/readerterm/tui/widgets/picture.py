@@ -1,5 +1,6 @@
 """A picture of the article where it stands: one dim line (its alt text or caption) at
-once, the picture itself when it has been fetched and scaled off the UI thread.
+once, the picture itself when it has been fetched, scaled (and made into half-cell
+lines) off the UI thread.
 
 The picture is as wide as the reader's measure (or the pane, when narrower) and at most
 a third of the screen high. One that cannot be drawn (not cached while offline, SVG,
@@ -7,6 +8,8 @@ refused by the image cache) stays the dim line.
 """
 
 from __future__ import annotations
+
+import asyncio
 
 from rich.text import Text
 from textual import work
@@ -18,7 +21,8 @@ from textual.widgets import Static
 from readerterm.models import Image
 from readerterm.safety import clean_line
 from readerterm.tui.picture_source import PictureSource
-from readerterm.tui.pictures import Protocol, box_pixels, cells_for, drawing_widget
+from readerterm.tui.pictures import Protocol, box_pixels, cells_for, graphics_widget
+from readerterm.tui.widgets.half_cells import HalfCells, half_cell_lines
 
 
 def placeholder_text(image: Image) -> Text:
@@ -79,10 +83,19 @@ class Picture(Widget):
                                             *box_pixels(self.protocol, columns, rows))
         if picture is None or not self.is_mounted:
             return
-        width, height = cells_for(self.protocol, picture.size)
-        drawn = drawing_widget(self.protocol, picture)
-        drawn.styles.width = min(width, columns)
-        drawn.styles.height = min(height, rows)
+        drawn: Widget
+        if self.protocol == "halfcell":
+            background = self.background_colors[1].rgb
+            lines = await asyncio.get_running_loop().run_in_executor(
+                self.source.pool, half_cell_lines, picture, background)
+            if not self.is_mounted:
+                return
+            drawn = HalfCells(lines)
+        else:
+            width, height = cells_for(self.protocol, picture.size)
+            drawn = graphics_widget(self.protocol, picture)
+            drawn.styles.width = min(width, columns)
+            drawn.styles.height = min(height, rows)
         await self.remove_children()
         await self.mount(drawn)
         self.drawn = True
