@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from dataclasses import replace
 import tempfile
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 

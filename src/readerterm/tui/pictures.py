@@ -3,10 +3,11 @@
 textual-image draws Kitty's and Sixel pictures; half-cells are drawn by
 widgets/half_cells.py, which needs no answer from the terminal, so `images = "halfcell"`
 asks nothing and imports nothing of textual-image. For "auto", importing textual-image
-asks the terminal what it supports (Sixel
-in its answer to "\\e[c", then a Kitty graphics query) and measures a cell in pixels;
-each question waits at most 0.1 s for an answer. Those questions must be asked before
-Textual starts reading the keyboard, else the answers would arrive as keys: `prepare`
+asks the terminal what it supports (Sixel in its answer to "\\e[c", then a Kitty
+graphics query) and measures a cell in pixels; each question waits at most 0.1 s for an
+answer. Inside tmux or screen nothing is asked (see NOT_ASKED): half-cells. Those
+questions must be asked before Textual starts reading the keyboard, else the answers
+would arrive as keys: `prepare`
 is called by `run_reader` before the app runs, and nothing else imports textual-image
 at import time (the command line and the tests that draw no picture never pay for it).
 `ask_terminal` asks them in a thread while the reader's code is still being imported,
@@ -18,6 +19,7 @@ drawn in half-cells.
 from __future__ import annotations
 
 import math
+import os
 import threading
 from typing import TYPE_CHECKING, Literal
 
@@ -29,6 +31,10 @@ Protocol = Literal["tgp", "sixel", "halfcell"]
 MODES = ("auto", "halfcell", "off")
 
 _chosen: dict[str, Protocol] = {}
+NOT_ASKED = ("screen", "tmux", "linux", "dumb")
+"""Terminals (TERM) that are not asked: tmux and screen take Kitty's graphics query
+(an APC string) for a new window title, and pass no Kitty graphics on; the Linux
+console draws no pictures at all. Half-cells for them."""
 _asking: list[threading.Thread] = []
 
 
@@ -39,11 +45,18 @@ def _ask() -> None:
     get_cell_size()  # measured now, while the terminal can still answer
 
 
+def _askable() -> bool:
+    """Whether "auto" may ask this terminal (not inside tmux or screen, see NOT_ASKED)."""
+    if os.environ.get("TMUX") or os.environ.get("STY"):
+        return False
+    return not os.environ.get("TERM", "").startswith(NOT_ASKED)
+
+
 def ask_terminal(mode: str) -> None:
     """Start asking the terminal what it draws (in a thread), when `mode` is "auto".
     Rich and Pillow are imported here first, so that the thread imports only
     textual-image's own modules while this one goes on importing the reader's."""
-    if mode != "auto" or _asking:
+    if mode != "auto" or _asking or not _askable():
         return
     import PIL.Image  # noqa: F401
     import rich.console  # noqa: F401
@@ -62,7 +75,7 @@ def prepare(mode: str) -> Protocol | None:
     """
     if mode == "off":
         return None
-    if mode != "auto":
+    if mode != "auto" or not _askable():
         return "halfcell"
     if mode not in _chosen:
         for thread in _asking:
