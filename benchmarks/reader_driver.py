@@ -27,6 +27,8 @@ from typing import Any
 
 from readerterm.library import Library
 from readerterm.tui.app import ReaderApp
+from readerterm.tui.pictures import ask_terminal
+from readerterm.tui.pictures import prepare as prepare_pictures
 from readerterm.tui.service import ALL, ListSource, Selection
 
 ENV = "READERTERM_BENCH_REPORT"
@@ -175,7 +177,12 @@ def main() -> int:
         return 2
     lib = Library.open()
     try:
+        # As run_reader does: the terminal asked what it draws before the app reads keys
+        # (`readerterm` asks while it imports the reader's code, which is imported here
+        # already: the questions' time-outs count in full).
+        ask_terminal(lib.settings.ui.images)
         app = BenchReader(lib, report, refresh_on_start=True)
+        prepare_pictures(lib.settings.ui.images)
         app.run()
         return app.return_code or 0
     finally:

@@ -18,7 +18,8 @@ class PictureActions(ReaderBase):
         self._set_pictures(self.lib.settings.ui.images != "off")
 
     def _set_pictures(self, on: bool) -> None:
-        protocol = prepare(self.lib.settings.ui.images) if on else None
+        # The terminal was asked before the app ran (run_reader); it cannot be now.
+        protocol = prepare(self.lib.settings.ui.images, ask=False) if on else None
         if protocol is None:
             self.reader.pictures = None
             return

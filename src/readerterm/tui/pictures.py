@@ -66,18 +66,21 @@ def ask_terminal(mode: str) -> None:
     thread.start()
 
 
-def prepare(mode: str) -> Protocol | None:
+def prepare(mode: str, *, ask: bool = True) -> Protocol | None:
     """The way pictures are drawn for `[ui] images = mode` (None for "off").
 
     "auto" takes what the terminal says it supports, Sixel first, then Kitty's
     protocol, else half-cell blocks; "halfcell" always draws half-cells. "auto" asks
-    the terminal once (see the module's docstring): call it before the app runs.
+    the terminal once (see the module's docstring): call it before the app runs. With
+    `ask` false (the app, once running), what was asked before, else half-cells.
     """
     if mode == "off":
         return None
     if mode != "auto" or not _askable():
         return "halfcell"
     if mode not in _chosen:
+        if not ask:
+            return "halfcell"
         for thread in _asking:
             thread.join()
         _ask()  # nothing more to ask when ask_terminal has asked already
