@@ -109,8 +109,14 @@ def set_images(home: Path, mode: str) -> None:
     path = paths.resolve({"READERTERM_HOME": str(home)}).config_dir / "config.toml"
     text = path.read_text(encoding="utf-8") if path.exists() else DEFAULT_CONFIG
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(re.sub(r'^images = "\w+"', f'images = "{mode}"', text, count=1,
-                           flags=re.MULTILINE), encoding="utf-8")
+    line = f'images = "{mode}"'
+    if re.search(r'^images = "\w+"', text, flags=re.MULTILINE):
+        text = re.sub(r'^images = "\w+"', line, text, count=1, flags=re.MULTILINE)
+    elif re.search(r"^\[ui\]$", text, flags=re.MULTILINE):
+        text = re.sub(r"^\[ui\]$", f"[ui]\n{line}", text, count=1, flags=re.MULTILINE)
+    else:
+        text += f"\n[ui]\n{line}\n"
+    path.write_text(text, encoding="utf-8")
 
 
 def reader_command() -> list[str]:
@@ -209,8 +215,8 @@ def main(argv: list[str] | None = None) -> int:
          TARGETS["open an article"])
     line("open an article with three cached pictures", samples["open_pictures"], "ms",
          1000, TARGETS["open an article"])
-    line("... its three pictures drawn (half-cells)", samples["pictures_drawn"], "ms", 1000,
-         None)
+    if samples["pictures_drawn"]:  # none with images = "off"
+        line("... its three pictures drawn", samples["pictures_drawn"], "ms", 1000, None)
     line("open an article with no picture", samples["open_no_pictures"], "ms", 1000,
          TARGETS["open an article"])
     line("switch section", samples["switch"], "ms", 1000, None)
