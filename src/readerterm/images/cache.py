@@ -22,7 +22,7 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,9 +62,11 @@ class PruneResult:
 class ImageCache:
     """Content-addressed pictures under `root`, at most `cap_bytes` after a `prune`."""
 
-    def __init__(self, root: Path, cap_bytes: int = DEFAULT_CAP) -> None:
+    def __init__(self, root: Path, cap_bytes: int = DEFAULT_CAP, *,
+                 clock: Callable[[], float] = time.time) -> None:
         self.root = root
         self.cap_bytes = cap_bytes
+        self.clock = clock  # when a picture is used, for least-recently-used eviction
         self._index: ImageIndex | None = None
         self._lock = threading.Lock()
 
@@ -77,7 +79,7 @@ class ImageCache:
                     if not create and not path.exists():
                         return None
                     self.root.mkdir(parents=True, exist_ok=True)
-                    self._index = ImageIndex(path)
+                    self._index = ImageIndex(path, self.clock)
         return self._index
 
     def close(self) -> None:
@@ -128,7 +130,7 @@ class ImageCache:
         index = self._idx(create=False)
         if index is None:
             return None
-        return index.refused_since(url, time.time() - REFUSED_FOR)
+        return index.refused_since(url, self.clock() - REFUSED_FOR)
 
     def refuse(self, url: str, reason: str) -> None:
         """Remember that `url` gave no picture (an HTTP 404, say): not fetched for a day."""

@@ -10,8 +10,9 @@ with the pictures: deleting the folder empties the cache and nothing else.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from readerterm.store.db import Database
 from readerterm.store.schema import Migration
@@ -72,6 +73,10 @@ class ImageIndex(Database):
 
     migrations = MIGRATIONS
 
+    def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock  # the time of a use (tests give their own)
+        super().__init__(path)
+
     def blob_for(self, url: str) -> Blob | None:
         row = self.conn.execute(
             "SELECT b.hash, b.size, b.width, b.height, b.format, b.last_used"
@@ -90,7 +95,7 @@ class ImageIndex(Database):
         return found
 
     def add(self, url: str, blob: Blob) -> None:
-        now = time.time()
+        now = self.clock()
         with self.write() as conn:
             conn.execute("INSERT INTO blobs (hash, size, width, height, format, added, last_used)"
                          " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(hash) DO UPDATE"
@@ -103,7 +108,7 @@ class ImageIndex(Database):
     def touch(self, digest: str) -> None:
         """Mark a picture used now (least-recently-used eviction goes by this)."""
         with self.write() as conn:
-            conn.execute("UPDATE blobs SET last_used = ? WHERE hash = ?", (time.time(), digest))
+            conn.execute("UPDATE blobs SET last_used = ? WHERE hash = ?", (self.clock(), digest))
 
     def add_thumb(self, digest: str, width: int, height: int, size: int) -> None:
         with self.write() as conn:
@@ -123,7 +128,7 @@ class ImageIndex(Database):
     def refuse(self, url: str, reason: str) -> None:
         with self.write() as conn:
             conn.execute("INSERT OR REPLACE INTO refused (url, reason, at) VALUES (?, ?, ?)",
-                         (url, reason[:300], time.time()))
+                         (url, reason[:300], self.clock()))
 
     def refused_since(self, url: str, since: float) -> str | None:
         row = self.conn.execute("SELECT reason FROM refused WHERE url = ? AND at >= ?",
