@@ -5,6 +5,7 @@ and several threads at once. Real files and a real SQLite index in tmp."""
 from __future__ import annotations
 
 import os
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -174,3 +175,25 @@ def test_threads_keep_and_scale_at_once(cache: ImageCache) -> None:
     assert sizes == [(100, 75)] * 16
     assert len(files(cache.root, "originals")) == 4
     assert all(cache.has(url) for url in pictures)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts /proc/self/fd")
+def test_short_lived_threads_do_not_each_keep_a_connection(cache: ImageCache) -> None:
+    """The reader asks from a new thread worker per article: open files must not grow
+    with the number of threads that asked."""
+    url = "http://127.0.0.1/a.jpg"
+    assert cache.put(url, jpeg())
+
+    def ask() -> None:
+        assert cache.has(url) and cache.thumbnail(url, 50, 50) is not None
+
+    def one_thread() -> None:
+        thread = threading.Thread(target=ask)
+        thread.start()
+        thread.join()
+
+    one_thread()
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(40):
+        one_thread()
+    assert len(os.listdir("/proc/self/fd")) - before < 3

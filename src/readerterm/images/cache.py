@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import sqlite3
 import tempfile
 import threading
 import time
@@ -156,7 +157,8 @@ class ImageCache:
         if index is None or blob is None or max_width_px < 1 or max_height_px < 1:
             return None
         size = target_size(blob.width, blob.height, max_width_px, max_height_px)
-        index.touch(blob.hash)
+        with contextlib.suppress(sqlite3.Error):  # a read-only cache still shows pictures
+            index.touch(blob.hash)
         thumb = self._thumb(blob.hash, *size)
         if index.has_thumb(blob.hash, *size):
             picture = _load(thumb)
@@ -164,13 +166,14 @@ class ImageCache:
                 return picture
         original = self._original(blob.hash)
         if not original.exists():
-            index.forget(url)
+            with contextlib.suppress(sqlite3.Error):
+                index.forget(url)
             return None
         try:
             picture = scaled(original, size)
         except Exception:  # a stored file that does not decode after all
             return None
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, sqlite3.Error):
             written = _save_atomic(thumb, picture)
             index.add_thumb(blob.hash, *size, written)
         return picture

@@ -14,6 +14,7 @@ whether the picture is cached afterwards.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Iterable
 
 from readerterm.config import Settings
@@ -47,7 +48,7 @@ async def fetch_image(fetcher: Fetcher, url: str, cache: ImageCache) -> bool:
             return False
         return await asyncio.to_thread(cache.put, url, result.body,
                                        result.headers.get("content-type"))
-    except OSError:  # a full or read-only cache folder: no picture, no crash
+    except (OSError, sqlite3.Error):  # a full or read-only cache folder: no picture
         return False
 
 
@@ -81,9 +82,9 @@ def ensure_images(urls: Iterable[str], cache: ImageCache,
     wanted = [u for u in dict.fromkeys(urls) if u]
     try:
         have = cache.cached(wanted)
-    except OSError:
+    except (OSError, sqlite3.Error):
         have = set()
-    missing = [u for u in wanted if u not in have or not cache.has(u)]
+    missing = [u for u in wanted if u not in have]
     out = {u: u not in missing for u in wanted}
     if not missing:
         return out
