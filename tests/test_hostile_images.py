@@ -97,7 +97,12 @@ CHILD = textwrap.dedent("""
         url = "http://127.0.0.1/" + path.name
         kept = cache.put(url, path.read_bytes(), None)
         out[path.name] = [kept, cache.thumbnail(url, 800, 600) is not None]
-    out["peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    status = Path("/proc/self/status")
+    hwm = [l for l in status.read_text().splitlines() if l.startswith("VmHWM:")] if (
+        status.exists()) else []
+    # VmHWM is this program's own peak; ru_maxrss may carry the parent's over exec
+    out["peak"] = (int(hwm[0].split()[1]) if hwm
+                   else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * 1024
     print(json.dumps(out))
 """)
 
