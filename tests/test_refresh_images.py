@@ -16,7 +16,7 @@ from conftest import FeedServer
 from image_payloads import grainy_jpeg
 from readerterm import paths
 from readerterm.cli import main
-from readerterm.images.fetch import ensure_images
+from readerterm.images.fetch import ensure_document_images, ensure_images
 from readerterm.library import Library
 from test_refresh import open_library
 
@@ -85,7 +85,7 @@ def test_refresh_fetches_a_pages_pictures_and_they_stay_offline(
     try:
         view = lib.article(ids["Story two"])
         [src] = [i.src for i in view.document.images]
-        assert ensure_images([src], lib.images, lib.settings) == {src: True}
+        assert ensure_document_images(view.document, lib.images, lib.settings) == {src: True}
         picture = lib.images.thumbnail(src, 320, 320)
         assert picture is not None and picture.size == (320, 180)
         gone = site.url("/img/never-fetched.jpg")
@@ -104,6 +104,10 @@ def test_pictures_are_not_fetched_when_turned_off(home: Path, site: FeedServer) 
         assert lib.settings.images.fetch is False
         report = asyncio.run(lib.refresh())
         assert report.pages_fetched == 2 and report.images_cached == 0
+        assert not any(path.startswith("/img/") for path in site.hits)
+        view = lib.article(ids_by_title(lib)["Story one"])
+        assert ensure_document_images(view.document, lib.images, lib.settings) == {
+            site.url(f"/img/{name}.jpg"): False for name in ("a", "b", "gone")}
         assert not any(path.startswith("/img/") for path in site.hits)
     finally:
         lib.close()
