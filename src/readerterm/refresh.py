@@ -10,6 +10,8 @@ one small write. A feed's failure is that feed's error; the others go on.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from functools import partial
@@ -214,7 +216,8 @@ class Refresher:
 
         await _all_or_none(one(i, u) for i, u in wanted)
         if pictures is not None and report.images_cached:
-            await asyncio.to_thread(prune_keeping_starred, pictures, self.store)
+            with contextlib.suppress(OSError, sqlite3.Error):  # pictures are no feed's error
+                await asyncio.to_thread(prune_keeping_starred, pictures, self.store)
 
     def _store_document(self, article_id: int, doc: Document) -> None:
         """Keep an article's extracted page; its title stays the feed's when it has one."""

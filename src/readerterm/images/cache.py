@@ -19,10 +19,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import sqlite3
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,9 +63,11 @@ class PruneResult:
 class ImageCache:
     """Content-addressed pictures under `root`, at most `cap_bytes` after a `prune`."""
 
-    def __init__(self, root: Path, cap_bytes: int = DEFAULT_CAP) -> None:
+    def __init__(self, root: Path, cap_bytes: int = DEFAULT_CAP, *,
+                 clock: Callable[[], float] = time.time) -> None:
         self.root = root
         self.cap_bytes = cap_bytes
+        self.clock = clock  # when a picture is used, for least-recently-used eviction
         self._index: ImageIndex | None = None
         self._lock = threading.Lock()
 
@@ -77,7 +80,7 @@ class ImageCache:
                     if not create and not path.exists():
                         return None
                     self.root.mkdir(parents=True, exist_ok=True)
-                    self._index = ImageIndex(path)
+                    self._index = ImageIndex(path, self.clock)
         return self._index
 
     def close(self) -> None:
@@ -128,7 +131,7 @@ class ImageCache:
         index = self._idx(create=False)
         if index is None:
             return None
-        return index.refused_since(url, time.time() - REFUSED_FOR)
+        return index.refused_since(url, self.clock() - REFUSED_FOR)
 
     def refuse(self, url: str, reason: str) -> None:
         """Remember that `url` gave no picture (an HTTP 404, say): not fetched for a day."""
@@ -154,7 +157,8 @@ class ImageCache:
         if index is None or blob is None or max_width_px < 1 or max_height_px < 1:
             return None
         size = target_size(blob.width, blob.height, max_width_px, max_height_px)
-        index.touch(blob.hash)
+        with contextlib.suppress(sqlite3.Error):  # a read-only cache still shows pictures
+            index.touch(blob.hash)
         thumb = self._thumb(blob.hash, *size)
         if index.has_thumb(blob.hash, *size):
             picture = _load(thumb)
@@ -162,13 +166,14 @@ class ImageCache:
                 return picture
         original = self._original(blob.hash)
         if not original.exists():
-            index.forget(url)
+            with contextlib.suppress(sqlite3.Error):
+                index.forget(url)
             return None
         try:
             picture = scaled(original, size)
         except Exception:  # a stored file that does not decode after all
             return None
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, sqlite3.Error):
             written = _save_atomic(thumb, picture)
             index.add_thumb(blob.hash, *size, written)
         return picture

@@ -11,8 +11,11 @@ Pillow is imported here only, and only when an image is looked at.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import io
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,8 +35,9 @@ MAX_PIXELS_FULL = 16_000_000
 MAX_SIDE = 20_000
 MIN_SIDE = 3
 """Narrower or lower than this is a tracking pixel or a spacer: dropped."""
-FORMATS = ("JPEG", "MPO", "PNG", "GIF", "WEBP", "BMP", "AVIF")
-"""The decoders Pillow may use for a picture from the web; nothing else is tried."""
+FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "BMP", "AVIF")
+"""The decoders Pillow may use for a picture from the web; nothing else is tried (the
+JPEG decoder opens MPO, a camera's JPEG with a second picture, too)."""
 _DRAFTABLE = ("JPEG", "MPO")
 _SWAPPED = (5, 6, 7, 8)  # EXIF orientations that turn the picture a quarter
 
@@ -53,11 +57,22 @@ class Probe:
         return not self.refused
 
 
+@cache
+def _formats() -> tuple[str, ...]:
+    """FORMATS that this Pillow can open (AVIF and WebP are optional in a build)."""
+    from PIL import Image
+
+    for name in ("Jpeg", "Png", "Gif", "WebP", "Bmp", "Avif"):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(f"PIL.{name}ImagePlugin")
+    return tuple(f for f in FORMATS if f in Image.OPEN)
+
+
 def _open(data: bytes | Path) -> PILImage.Image:
     from PIL import Image
 
     source = io.BytesIO(data) if isinstance(data, bytes) else data
-    return Image.open(source, formats=FORMATS)
+    return Image.open(source, formats=_formats())
 
 
 def _looks_like_markup(head: bytes) -> bool:

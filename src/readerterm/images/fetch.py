@@ -14,14 +14,17 @@ whether the picture is cached afterwards.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Iterable
 
 from readerterm.config import Settings
 from readerterm.images.cache import MAX_BYTES, ImageCache
+from readerterm.models import Document
 from readerterm.net import Fetcher
 from readerterm.safety import safe_url
 
-__all__ = ["IMAGE_ACCEPT", "ensure_image", "ensure_images", "fetch_image", "fetch_images"]
+__all__ = ["IMAGE_ACCEPT", "ensure_document_images", "ensure_image", "ensure_images",
+           "fetch_image", "fetch_images"]
 
 IMAGE_ACCEPT = "image/webp,image/png,image/jpeg,image/gif;q=0.9,image/*;q=0.8,*/*;q=0.5"
 
@@ -47,7 +50,7 @@ async def fetch_image(fetcher: Fetcher, url: str, cache: ImageCache) -> bool:
             return False
         return await asyncio.to_thread(cache.put, url, result.body,
                                        result.headers.get("content-type"))
-    except OSError:  # a full or read-only cache folder: no picture, no crash
+    except (OSError, sqlite3.Error):  # a full or read-only cache folder: no picture
         return False
 
 
@@ -81,9 +84,9 @@ def ensure_images(urls: Iterable[str], cache: ImageCache,
     wanted = [u for u in dict.fromkeys(urls) if u]
     try:
         have = cache.cached(wanted)
-    except OSError:
+    except (OSError, sqlite3.Error):
         have = set()
-    missing = [u for u in wanted if u not in have or not cache.has(u)]
+    missing = [u for u in wanted if u not in have]
     out = {u: u not in missing for u in wanted}
     if not missing:
         return out
@@ -101,3 +104,18 @@ def ensure_image(url: str, cache: ImageCache, settings: Settings | None = None) 
     """Blocking: the picture at `url` is cached afterwards (fetched if it was not).
     See `ensure_images`."""
     return ensure_images([url], cache, settings).get(url, False)
+
+
+def ensure_document_images(doc: Document, cache: ImageCache,
+                           settings: Settings | None = None) -> dict[str, bool]:
+    """Blocking, for the reader opening an article: its lead image and figures
+    (`doc.images`), fetched when `[images] fetch` is on; with it off, only what is
+    already cached (no request). Returns src -> cached."""
+    urls = [image.src for image in doc.images if image.src]
+    if (settings or Settings()).images.fetch:
+        return ensure_images(urls, cache, settings)
+    try:
+        have = cache.cached(urls)
+    except (OSError, sqlite3.Error):
+        have = set()
+    return {url: url in have for url in urls}
