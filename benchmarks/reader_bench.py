@@ -1,6 +1,7 @@
 """The reader on a 100,000-article cache: first screen, opening, switching, searching, RSS.
 
     python benchmarks/reader_bench.py [--home DIR] [--articles 100000] [--runs 3]
+                                      [--images auto|halfcell|off]
 
 One command, one table. It builds the cache with benchmarks/build_cache.py the first
 time (into --home, by default a folder in the temporary directory, reused afterwards),
@@ -14,6 +15,11 @@ sections switched to and four searches, each until its result is on the screen. 
 screen is counted from the spawn of the process (interpreter start-up and imports
 included); peak RSS comes from `wait4`. The medians over the runs (and the worst single
 figure) are printed beside the targets. No traffic leaves 127.0.0.1.
+
+Pictures: two articles of the cache are made (benchmarks/bench_pictures.py), one with
+three pictures in the image cache, one with none; each is opened five times. `--images`
+sets `[ui] images` (default "auto": the pseudo-terminal answers none of the reader's
+questions, so the pictures are half-cells, drawn after the questions' time-outs).
 """
 
 from __future__ import annotations
@@ -93,19 +99,40 @@ def check_subscriptions(home: Path) -> None:
                          "remove the folder to build the cache again")
 
 
+def set_images(home: Path, mode: str) -> None:
+    """`[ui] images = mode` in the home's config.toml (written with the defaults first)."""
+    import re
+
+    from readerterm import paths
+    from readerterm.config import DEFAULT_CONFIG
+
+    path = paths.resolve({"READERTERM_HOME": str(home)}).config_dir / "config.toml"
+    text = path.read_text(encoding="utf-8") if path.exists() else DEFAULT_CONFIG
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = f'images = "{mode}"'
+    if re.search(r'^images = "\w+"', text, flags=re.MULTILINE):
+        text = re.sub(r'^images = "\w+"', line, text, count=1, flags=re.MULTILINE)
+    elif re.search(r"^\[ui\]$", text, flags=re.MULTILINE):
+        text = re.sub(r"^\[ui\]$", f"[ui]\n{line}", text, count=1, flags=re.MULTILINE)
+    else:
+        text += f"\n[ui]\n{line}\n"
+    path.write_text(text, encoding="utf-8")
+
+
 def reader_command() -> list[str]:
     """The reader that times itself (the product has no timing code of its own)."""
     return [sys.executable, str(HERE / "reader_driver.py")]
 
 
-def one_run(home: Path) -> tuple[dict[str, Any], float, float]:
+def one_run(home: Path, pictures: tuple[int, int]) -> tuple[dict[str, Any], float, float]:
     """(the reader's own report, seconds from spawn to first screen, peak RSS in MB)."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
         env = {**os.environ, "READERTERM_HOME": str(home), "READERTERM_BENCH_REPORT": str(report),
-               "TERM": "xterm-256color", "COLUMNS": str(SIZE[0]), "LINES": str(SIZE[1])}
+               "TERM": "xterm-256color", "COLUMNS": str(SIZE[0]), "LINES": str(SIZE[1]),
+               "READERTERM_BENCH_PICTURES": ",".join(map(str, pictures))}
 
         tail = bytearray()
 
@@ -142,23 +169,29 @@ def main(argv: list[str] | None = None) -> int:
                    default=Path(tempfile.gettempdir()) / "readerterm-reader-bench")
     p.add_argument("--articles", type=int, default=100_000)
     p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--images", choices=("auto", "halfcell", "off"), default="auto")
     args = p.parse_args(argv)
     build(args.home, args.articles)
     check_subscriptions(args.home)
+    from bench_pictures import add_pictures
+
+    pictures = add_pictures(args.home)
+    set_images(args.home, args.images)
     first: list[float] = []
     rss: list[float] = []
     samples: dict[str, list[float]] = {"open": [], "open_at_once": [], "switch": [],
-                                       "search": []}
+                                       "search": [], "open_pictures": [],
+                                       "pictures_drawn": [], "open_no_pictures": []}
     rows = 0
     for _ in range(args.runs):
-        data, ready, peak = one_run(args.home)
+        data, ready, peak = one_run(args.home, pictures)
         first.append(ready)
         rss.append(peak)
         rows = int(data["rows"])
         for key in samples:
-            samples[key].extend(data[key])
+            samples[key].extend(data.get(key, []))
     print(f"{rows} articles in the list, {args.runs} runs, {SIZE[0]}x{SIZE[1]} terminal, "
-          f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+          f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, images = {args.images}")
     print()
     print("| measure | median | worst | target | met |")
     print("|---|---|---|---|---|")
@@ -179,6 +212,12 @@ def main(argv: list[str] | None = None) -> int:
     line("open an article (reader idle)", samples["open"], "ms", 1000,
          TARGETS["open an article"])
     line("open the next one at once", samples["open_at_once"], "ms", 1000,
+         TARGETS["open an article"])
+    line("open an article with three cached pictures", samples["open_pictures"], "ms",
+         1000, TARGETS["open an article"])
+    if samples["pictures_drawn"]:  # none with images = "off"
+        line("... its three pictures drawn", samples["pictures_drawn"], "ms", 1000, None)
+    line("open an article with no picture", samples["open_no_pictures"], "ms", 1000,
          TARGETS["open an article"])
     line("switch section", samples["switch"], "ms", 1000, None)
     line("search (all articles)", samples["search"], "ms", 1000, None)

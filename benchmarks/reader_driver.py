@@ -27,9 +27,12 @@ from typing import Any
 
 from readerterm.library import Library
 from readerterm.tui.app import ReaderApp
+from readerterm.tui.pictures import ask_terminal
+from readerterm.tui.pictures import prepare as prepare_pictures
 from readerterm.tui.service import ALL, ListSource, Selection
 
 ENV = "READERTERM_BENCH_REPORT"
+PICTURES = "READERTERM_BENCH_PICTURES"
 TIMEOUT = 60.0
 
 
@@ -92,6 +95,7 @@ async def drive(app: ReaderApp, report: Path) -> None:
     times["open"] = opened
     times["open_at_once"] = opened_at_once
     await _until(app, settled)
+    times.update(await _open_pictures(app, settled))
 
     await _until(app, lambda: bool(app.feeds))
     switched: list[float] = []
@@ -119,6 +123,39 @@ async def drive(app: ReaderApp, report: Path) -> None:
     app.exit()
 
 
+async def _open_pictures(app: ReaderApp, settled: Callable[[], bool]) -> dict[str, list[float]]:
+    """Open the article with three cached pictures and the one with none (their ids in
+    READERTERM_BENCH_PICTURES, set by reader_bench.py), in turn, five times each, with
+    the reader idle: until the article is on the screen (its pictures' placeholders), and
+    for the first, until its three pictures are drawn."""
+    from readerterm.tui.widgets.picture import Picture
+
+    ids = [int(n) for n in os.environ.get(PICTURES, "").split(",") if n]
+    if len(ids) != 2:
+        return {}
+    out: dict[str, list[float]] = {"open_pictures": [], "pictures_drawn": [],
+                                   "open_no_pictures": []}
+    for turn in range(10):
+        article_id = ids[turn % 2]
+        await _until(app, settled)
+        start = time.time()
+        app.collector.touched()
+        app.visit_article(article_id)
+        shown = await _until(app, lambda a=article_id: (  # type: ignore[misc]
+            app.reader.view is not None and app.reader.view.id == a))
+        if turn % 2:
+            out["open_no_pictures"].append(shown - start)
+            continue
+        out["open_pictures"].append(shown - start)
+        if app.reader.pictures is None:  # images = "off"
+            continue
+        drawn = await _until(app, lambda: (
+            len(app.reader.query(Picture)) == 3
+            and all(p.drawn for p in app.reader.query(Picture))))
+        out["pictures_drawn"].append(drawn - start)
+    return out
+
+
 class BenchReader(ReaderApp):
     """The reader, driven and timed by `drive` once it is mounted; the report goes to
     `report`."""
@@ -140,7 +177,12 @@ def main() -> int:
         return 2
     lib = Library.open()
     try:
+        # As run_reader does: the terminal asked what it draws before the app reads keys
+        # (`readerterm` asks while it imports the reader's code, which is imported here
+        # already: the questions' time-outs count in full).
+        ask_terminal(lib.settings.ui.images)
         app = BenchReader(lib, report, refresh_on_start=True)
+        prepare_pictures(lib.settings.ui.images)
         app.run()
         return app.return_code or 0
     finally:

@@ -25,7 +25,8 @@ END = "<!-- hostile-summary:end -->"
 FILES = ["tests/test_parse.py", "tests/test_net.py", "tests/test_safety.py",
          "tests/test_hostile_payloads.py", "tests/test_hostile_server.py",
          "tests/test_hostile_properties.py", "tests/test_hostile_terminal.py",
-         "tests/test_hostile_faults.py", "tests/test_hostile_links.py"]
+         "tests/test_hostile_faults.py", "tests/test_hostile_links.py",
+         "tests/test_hostile_images.py"]
 
 
 def collect() -> list[str]:
@@ -47,6 +48,7 @@ def summary() -> str:
     import test_hostile_properties
     from hostile_server import FAULTS
     from test_hostile_faults import KILLS
+    from test_hostile_images import PAYLOADS
     from test_hostile_links import REFUSED
     from test_parse import HOSTILE_CASES
 
@@ -79,6 +81,10 @@ def summary() -> str:
          "body through show and the reader, any link through the gate)",
          examples(test_hostile_properties) + examples(test_hostile_links),
          count("tests/test_hostile_properties.py")),
+        ("Hostile and odd pictures (bombs, truncated, HTML as JPEG, SVG, CMYK, palette "
+         "with transparency, animated, WebP, tracking pixel, over 5 MB) through the image "
+         "cache, memory under a ceiling", len(PAYLOADS) + 2,
+         count("tests/test_hostile_images.py")),
         ("Real terminal (tmux): raw output, title, clipboard, clicks", 1,
          count("tests/test_hostile_terminal.py")),
         (f"Cache faults: kill -9 mid-refresh ({KILLS} runs), a second process, read-only "

@@ -7,6 +7,8 @@ is reached), refreshes it, then drives the reader headless with the keys a perso
 press, and saves (at 120x40 unless named):
 
 - main.svg      the three panes at start, the newest article open
+- pictures.svg  that article on the whole screen (z): its lead picture in half-cells
+                above the caption (`[ui] images = "halfcell"`, which SVG can show)
 - article.svg   an article reached through a related link, scrolled to its inline
                 figure caption, its links in the links pane
 - search.svg    the results of a search, the first one opened
@@ -24,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -61,6 +64,9 @@ async def shoot(out: Path) -> list[Path]:
         report = await home.library.refresh(fulltext=True)
         if report.failed or report.pages_failed:
             raise SystemExit(f"the demo did not refresh cleanly: {report}")
+        # Half-cells whatever terminal this runs in: SVG shows them, not Sixel or Kitty's.
+        settings = home.library.settings
+        home.library.settings = replace(settings, ui=replace(settings.ui, images="halfcell"))
         app = ReaderApp(home.library, title="readerterm demo", clock=lambda: NOW)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
@@ -69,6 +75,13 @@ async def shoot(out: Path) -> list[Path]:
             await pilot.press("enter")
             await settle(pilot)
             saved.append(save(app, out, "main"))
+
+            # The same article on the whole screen: its picture as wide as the measure.
+            await pilot.press("tab", "z")
+            await settle(pilot)
+            saved.append(save(app, out, "pictures"))
+            await pilot.press("z", "shift+tab")
+            await settle(pilot)
 
             # Follow related link 2 (a cached article in another section), then page the
             # reader down to its inline figure; the links are in their pane below.

@@ -82,7 +82,7 @@ refresh_all = "R"
 @pytest.mark.parametrize("text, line, message", [
     ("[fetch]\nper_host = 2\n[fetching]\n", 3,
      "unknown section [fetching]; the sections are [fetch], [fulltext], [retention], "
-     "[ui], [refresh], [open]"),
+     "[ui], [refresh], [open], [images]"),
     ("[fetch]\nper_host = 2\nper_hots = 3\n", 3,
      "unknown key fetch.per_hots; the keys of [fetch] are max_in_flight, per_host, "
      "deadline, max_bytes, max_entries"),

@@ -23,6 +23,7 @@ from typing import Any, NoReturn
 
 from readerterm import __version__, cli_daily
 from readerterm import paths as paths_mod
+from readerterm.cli_images import add_images_parser, run_images_command
 from readerterm.cli_sync import add_sync_parser, run_sync_command
 from readerterm.clihelp import describe
 from readerterm.config import ConfigError
@@ -108,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument("--url", help="the page's URL, for resolving links of a local file")
     x.add_argument("--json", action="store_true")
     add_sync_parser(sub)
+    add_images_parser(sub)
     describe(p)
     return p
 
@@ -262,6 +264,9 @@ def _run(args: argparse.Namespace) -> int:
     lib = Library.open()
     try:
         if cmd is None:
+            from readerterm.tui.pictures import ask_terminal
+
+            ask_terminal(lib.settings.ui.images)  # answered while the reader's code loads
             from readerterm.tui.app import run_reader
 
             return run_reader(lib)
@@ -299,6 +304,8 @@ def _run(args: argparse.Namespace) -> int:
                 sys.stdout.write(lib.export_opml())
         elif cmd == "refresh":
             return _refresh(lib, args)
+        elif cmd == "images":
+            return run_images_command(lib, args)
         elif cmd == "feeds":
             feeds = lib.feeds()
             if args.json:
@@ -325,7 +332,8 @@ def _run(args: argparse.Namespace) -> int:
                 return cli_daily.show_markdown(view, args)
             similar = lib.similar(args.id, limit=10)
             if args.json:
-                _print_json({**view.to_json(), "similar": [s.to_json() for s in similar]})
+                cached = lib.images.cached(i.src for i in view.document.images)
+                _print_json({**view.to_json(cached), "similar": [s.to_json() for s in similar]})
             else:
                 from readerterm.render import render_article
 

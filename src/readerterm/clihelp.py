@@ -72,6 +72,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
              "--password-stdin` checks the login and turns sync on; `sync status` and "
              "`sync off`. Exit 1 when the server cannot be reached (changes stay queued), "
              "2 for a refused login.", "readerterm sync --json"),
+    "images": ("The articles' pictures kept for offline reading: where they are and how "
+               "much room they take. --prune removes the least recently used until the "
+               "cache is under config.toml's [images] cache_mb (starred articles' pictures "
+               "go last).", "readerterm images --prune --json"),
 }
 
 JSON = "print one JSON document on stdout instead of text"
@@ -107,6 +111,8 @@ OPTIONS: dict[tuple[str, str], str] = {
     ("mark", "id"): "the article's id",
     ("mark", "json"): 'print {"id","read","starred"} as they are after the change',
     ("extract", "inputs"): "local HTML files (.gz too) or http(s) URLs",
+    ("images", "json"): ('print {"folder","total_bytes","cap_bytes"}; with --prune '
+                         '{"removed","thumbnails","bytes","total_bytes","cap_bytes"}'),
     ("sync", "json"): ('print {"server","sent","feeds","new_items","read_changed",'
                        '"starred_changed","refused","pages_fetched","pages_failed"}'),
 }

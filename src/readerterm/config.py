@@ -48,6 +48,13 @@ class FulltextSettings:
 
 
 @dataclass(frozen=True)
+class ImagesSettings:
+    fetch: bool = True            # fetch articles' pictures with their pages, for offline
+    cache_mb: int = 500           # the pictures folder's cap (least recently used go first)
+    concurrency: int = 4          # pictures fetched at once
+
+
+@dataclass(frozen=True)
 class RetentionSettings:
     days: int = 90
     per_feed: int = 500
@@ -60,6 +67,7 @@ class UISettings:
     measure: int = 80  # the reader's longest line, in columns
     sections_width: int = 28  # columns of the sections pane (keys < and > change it)
     footer: bool = True  # the line of keys for the focused pane
+    images: str = "auto"  # the article's pictures: "auto", "halfcell" or "off"
 
 
 @dataclass(frozen=True)
@@ -84,6 +92,7 @@ class Settings:
     ui: UISettings = UISettings()
     refresh: RefreshSettings = RefreshSettings()
     open: OpenSettings = OpenSettings()
+    images: ImagesSettings = ImagesSettings()
 
 
 @dataclass(frozen=True)
@@ -117,6 +126,12 @@ concurrency = 4
 min_words = 250           # feed content with fewer words (or a "read more" end) is a summary
 max_attempts = 3          # tries per article page before giving up
 
+[images]
+fetch = true              # fetch articles' pictures with their pages, kept for offline reading
+cache_mb = 500            # cap of the pictures cache; the least recently used go first,
+                          # starred articles' last (readerterm images --prune)
+concurrency = 4           # pictures fetched at once
+
 [retention]
 days = 90                 # keep articles for this many days...
 per_feed = 500            # ...or the newest this many per feed, whichever keeps more
@@ -134,6 +149,8 @@ theme = "textual-dark"
 measure = 80              # the reader's longest line, in columns
 sections_width = 28       # width of the sections pane (< and > change it in the reader)
 footer = true             # show the keys of the focused pane on the bottom line
+images = "auto"           # the article's pictures: "auto" (the best the terminal draws:
+                          # Kitty graphics, Sixel, else half-cell blocks), "halfcell", "off"
 
 [ui.keys]
 # Remap any binding by its id (the ids are listed by the reader's help, "?"), e.g.:
@@ -187,6 +204,9 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}") from None
 
+
+_CHOICES = {"ui.images": ("auto", "halfcell", "off")}
+"""Settings that take one of a few strings."""
 
 _TYPE_NAMES = {bool: "true or false", int: "a whole number", float: "a number",
                str: "a string", dict: "a table"}
@@ -243,6 +263,11 @@ def _typed(cls: type[Any], data: Any, path: Path, text: str, where: str) -> Any:
             line = _line_of(text, key)
             raise ConfigError(f"{path}, line {line}: {where}.{key} must be more than 0, "
                               f"not {value}; for example: {example}")
+        choices = _CHOICES.get(f"{where}.{key}")
+        if choices is not None and value not in choices:
+            raise ConfigError(f"{path}, line {_line_of(text, key)}: {where}.{key} must be "
+                              f"one of {', '.join(map(repr, choices))}, not {value!r}; "
+                              f"for example: {example}")
         values[key] = value
     return replace(default, **values)
 

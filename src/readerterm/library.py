@@ -35,6 +35,8 @@ from readerterm.config import (
 from readerterm.errors import BadInput, FetchFailed
 from readerterm.html import html_to_blocks, html_to_text
 from readerterm.html.links import enclosures_from_json, text_links
+from readerterm.images.cache import ImageCache, PruneResult, image_cache_for
+from readerterm.images.starred import prune_keeping_starred
 from readerterm.models import ArticleRow, ArticleView, Document, FeedRow, Image, RelatedLink
 from readerterm.pages import fetch_document, read_document
 from readerterm.refresh import Progress, Refresher, RefreshReport, fetcher_for
@@ -71,7 +73,8 @@ class Library:
         self.settings = settings
         self.store = store
         self.subs = Subscriptions(paths.config_dir / "feeds.toml", store)
-        self.refresher = Refresher(store, settings, self.subs)
+        self.images: ImageCache = image_cache_for(paths, settings)  # opened on first use
+        self.refresher = Refresher(store, settings, self.subs, self.images)
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
@@ -94,7 +97,12 @@ class Library:
         return library
 
     def close(self) -> None:
+        self.images.close()
         self.store.close()
+
+    def prune_images(self) -> PruneResult:
+        """Shrink the pictures cache to its cap ([images] cache_mb), starred last."""
+        return prune_keeping_starred(self.images, self.store)
 
     @property
     def feeds_file(self) -> Path:

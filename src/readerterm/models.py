@@ -7,6 +7,7 @@ rendered text, so the reader, `show` and exports each render it their own way.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -288,7 +289,8 @@ class ArticleView:
     def related(self) -> tuple[RelatedLink, ...]:
         return self.document.related
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, cached: Collection[str] = ()) -> dict[str, Any]:
+        """`show --json`; `cached` holds the image URLs the image cache has."""
         return {
             "id": self.id,
             "title": self.title,
@@ -299,7 +301,8 @@ class ArticleView:
             "published": self.published,
             "read": self.read,
             "starred": self.starred,
-            "images": [i.to_dict() for i in self.document.images],
+            "images": [{**i.to_dict(), "cached": i.src in cached}
+                       for i in self.document.images],
             "body_text": self.document.body_text,
             "blocks": [b.to_dict() for b in self.document.blocks],
             "related": [{**r.to_dict(), "id": r.article_id} for r in self.related],

@@ -188,14 +188,17 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         accept: str = FEED_ACCEPT,
+        max_bytes: int | None = None,
     ) -> FetchResult:
-        """GET `url` within the bounds. Never raises for network or HTTP failures."""
+        """GET `url` within the bounds (`max_bytes`, when given, a tighter byte cap for
+        this request only). Never raises for network or HTTP failures."""
         result = FetchResult(url=url, final_url=url)
         host = urlsplit(url).hostname or ""
         try:
             async with self._global, self._hosts[host]:
                 async with asyncio.timeout(self.deadline):
-                    await self._fetch(result, etag, last_modified, accept)
+                    await self._fetch(result, etag, last_modified, accept,
+                                      min(max_bytes or self.max_bytes, self.max_bytes))
         except TimeoutError:
             result.error = f"timed out after {self.deadline:g} s"
         except FetchError as exc:
@@ -209,7 +212,8 @@ class Fetcher:
         return result
 
     async def _fetch(
-        self, result: FetchResult, etag: str | None, last_modified: str | None, accept: str
+        self, result: FetchResult, etag: str | None, last_modified: str | None, accept: str,
+        max_bytes: int,
     ) -> None:
         url = result.url
         permanent_chain = True
@@ -255,22 +259,22 @@ class Fetcher:
                     result.retry_after = parse_retry_after(response.headers.get("retry-after"))
                 if status >= 400:
                     raise FetchError(f"HTTP {status} {response.reason_phrase}".strip(), status)
-                result.body = await self._read_body(response)
+                result.body = await self._read_body(response, max_bytes)
                 return
             finally:
                 await response.aclose()
         raise FetchError(f"more than {MAX_REDIRECTS} redirects")
 
-    async def _read_body(self, response: httpx.Response) -> bytes:
+    async def _read_body(self, response: httpx.Response, max_bytes: int) -> bytes:
         declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            raise FetchError(f"body of {declared} bytes is over the {self.max_bytes}-byte cap")
-        inflater = _Inflater(response.headers.get("content-encoding", ""), self.max_bytes)
+        if declared.isdigit() and int(declared) > max_bytes:
+            raise FetchError(f"body of {declared} bytes is over the {max_bytes}-byte cap")
+        inflater = _Inflater(response.headers.get("content-encoding", ""), max_bytes)
         raw = 0
         async for chunk in response.aiter_raw():
             raw += len(chunk)
-            if raw > self.max_bytes:
-                raise FetchError(f"body larger than {self.max_bytes} bytes")
+            if raw > max_bytes:
+                raise FetchError(f"body larger than {max_bytes} bytes")
             inflater.feed(chunk)
         return inflater.finish()
 

@@ -10,6 +10,8 @@ one small write. A feed's failure is that feed's error; the others go on.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from functools import partial
@@ -18,6 +20,9 @@ from typing import Any
 from readerterm.bodies import Parsed
 from readerterm.config import Settings
 from readerterm.errors import FetchFailed
+from readerterm.images.cache import ImageCache
+from readerterm.images.fetch import fetch_images
+from readerterm.images.starred import prune_keeping_starred
 from readerterm.models import Document
 from readerterm.net import Fetcher, FetchResult
 from readerterm.pages import fetch_document
@@ -47,6 +52,7 @@ class RefreshReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     pages_fetched: int = 0
     pages_failed: int = 0
+    images_cached: int = 0  # articles' pictures cached by the full-text step (not in JSON)
     new_ids: list[int] = field(default_factory=list)
 
 
@@ -60,10 +66,12 @@ def fetcher_for(settings: Settings) -> Fetcher:
 class Refresher:
     """Refreshes the cache's feeds and their articles' pages with the user's settings."""
 
-    def __init__(self, store: Store, settings: Settings, subscriptions: Subscriptions) -> None:
+    def __init__(self, store: Store, settings: Settings, subscriptions: Subscriptions,
+                 images: ImageCache | None = None) -> None:
         self.store = store
         self.settings = settings
         self.subscriptions = subscriptions
+        self.images = images  # where the pages' pictures go ([images] fetch)
 
     async def refresh(self, feed_ids: list[int] | None = None, *, fulltext: bool = True,
                       progress: Progress | None = None) -> RefreshReport:
@@ -183,10 +191,13 @@ class Refresher:
         if not wanted:
             return
         limit = asyncio.Semaphore(ft.concurrency)
+        pictures = self.images if self.settings.images.fetch else None
+        picture_limit = asyncio.Semaphore(self.settings.images.concurrency)
         done = 0
 
         async def one(article_id: int, url: str) -> None:
             nonlocal done
+            doc = None
             async with limit:
                 try:
                     doc, _final = await fetch_document(fetcher, url)
@@ -195,11 +206,18 @@ class Refresher:
                 except FetchFailed as exc:
                     await asyncio.to_thread(self.store.set_document_error, article_id, str(exc))
                     report.pages_failed += 1
+            if doc is not None and pictures is not None:
+                got = await fetch_images(fetcher, [i.src for i in doc.images], pictures,
+                                         picture_limit)
+                report.images_cached += sum(got.values())
             done += 1
             if progress:
                 progress("pages", done, len(wanted), url)
 
         await _all_or_none(one(i, u) for i, u in wanted)
+        if pictures is not None and report.images_cached:
+            with contextlib.suppress(OSError, sqlite3.Error):  # pictures are no feed's error
+                await asyncio.to_thread(prune_keeping_starred, pictures, self.store)
 
     def _store_document(self, article_id: int, doc: Document) -> None:
         """Keep an article's extracted page; its title stays the feed's when it has one."""

@@ -36,6 +36,7 @@ _TYPES = {
     ".rss": "application/rss+xml; charset=utf-8",
     ".json": "application/feed+json; charset=utf-8",
     ".svg": "image/svg+xml",
+    ".jpg": "image/jpeg",
     ".md": "text/markdown; charset=utf-8",
     ".css": "text/css; charset=utf-8",
 }

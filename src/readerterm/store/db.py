@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from readerterm.store.schema import migrate
+from readerterm.store.schema import Migration, migrate
 
 __all__ = ["BUSY_TIMEOUT_MS", "Database"]
 
@@ -24,6 +24,10 @@ BUSY_TIMEOUT_MS = 5000
 
 class Database:
     """One SQLite file, used from several threads and processes."""
+
+    migrations: list[Migration] | None = None
+    """The schema's steps: None is the cache's (schema.MIGRATIONS); a subclass for
+    another file gives its own."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -46,7 +50,7 @@ class Database:
             # half the bytes a first refresh wrote (185 MB of 388 MB, 90,000 writes).
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute("PRAGMA foreign_keys = ON")
-            migrate(conn)
+            migrate(conn, self.migrations)
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)

@@ -111,20 +111,24 @@ MIGRATIONS: list[Migration] = [
 VERSION = len(MIGRATIONS)
 
 
-def migrate(conn: sqlite3.Connection) -> None:
-    """Bring the database to VERSION; refuses a database from a newer readerterm."""
+def migrate(conn: sqlite3.Connection, migrations: list[Migration] | None = None) -> None:
+    """Bring the database to the last of `migrations` (the cache's MIGRATIONS by
+    default; the image cache's index has its own); refuses a database from a newer
+    readerterm."""
+    steps = MIGRATIONS if migrations is None else migrations
+    last = len(steps)
     current = conn.execute("PRAGMA user_version").fetchone()[0]
-    if current > VERSION:
+    if current > last:
         raise sqlite3.DatabaseError(
-            f"the cache is schema version {current}; this readerterm knows up to {VERSION}"
+            f"the cache is schema version {current}; this readerterm knows up to {last}"
         )
-    if current == VERSION:
+    if current == last:
         return
     conn.execute("BEGIN IMMEDIATE")
     try:
         current = conn.execute("PRAGMA user_version").fetchone()[0]
-        for version in range(current, VERSION):
-            step = MIGRATIONS[version]
+        for version in range(current, last):
+            step = steps[version]
             if callable(step):
                 step(conn)
             else:

@@ -44,6 +44,8 @@ from readerterm.tui.marks import MarkActions
 from readerterm.tui.media import MediaActions
 from readerterm.tui.navigation import NavigationActions
 from readerterm.tui.next_feed import NextFeedActions
+from readerterm.tui.picture_actions import PictureActions
+from readerterm.tui.pictures import prepare as prepare_pictures
 from readerterm.tui.screens.help import HelpScreen
 from readerterm.tui.service import ListSource, Selection, Service
 from readerterm.tui.state import load_state, save_state
@@ -57,7 +59,7 @@ from readerterm.tui.widgets.status import StatusLine
 
 class ReaderApp(MediaActions, NavigationActions, MarkActions, BulkActions, ListViewActions,
                 FeedSettingsActions, AutoRefresh, NextFeedActions, FeedErrorStatus,
-                FirstRunActions, LayoutActions):
+                FirstRunActions, LayoutActions, PictureActions):
     """readerterm's terminal reader."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -116,6 +118,7 @@ class ReaderApp(MediaActions, NavigationActions, MarkActions, BulkActions, ListV
             self.notify(warning, severity="warning", markup=False)
         self.query_one(LinksPane).display = False
         self.setup_layout()
+        self.setup_pictures()
         self.articles.focus()
         self.restore_list_view()
         # The list first (one database thread: what is asked first comes first), the
@@ -136,6 +139,7 @@ class ReaderApp(MediaActions, NavigationActions, MarkActions, BulkActions, ListV
     def on_unmount(self) -> None:
         self.collector.stop()
         self.service.close()
+        self.close_pictures()
 
     def _remember_theme(self, theme: Theme) -> None:
         state = load_state(self.lib.paths.data_dir)
@@ -337,6 +341,7 @@ def run_reader(lib: Library, *, title: str | None = None, refresh: bool = True) 
     """Run the reader on `lib` until the user quits; returns the exit code."""
     app = ReaderApp(lib, title=title,
                     refresh_on_start=refresh and lib.settings.refresh.on_start)
+    prepare_pictures(lib.settings.ui.images)  # asks the terminal before the app reads keys
     app.run()
     # Quitting: the refresh was cancelled and its writes finished. What is left is
     # Python's last collection, which would trace every object the reader made (full

@@ -30,6 +30,7 @@ APP_KEYS: tuple[KeySpec, ...] = (
     KeySpec("pane-back", "escape", "app.pane_back", "Back up one pane"),
     KeySpec("zoom", "z", "app.toggle_zoom", "Reader on the whole screen, or back"),
     KeySpec("toggle-links", "L", "app.toggle_links", "Collapse or open the links pane"),
+    KeySpec("toggle-images", "i", "app.toggle_images", "Show or hide the article's pictures"),
     KeySpec("sections-narrower", "less_than_sign", "app.sections_width(-2)",
             "Make the sections pane narrower"),
     KeySpec("sections-wider", "greater_than_sign", "app.sections_width(2)",

@@ -13,7 +13,7 @@ HINTS: dict[str, tuple[tuple[str, str], ...]] = {
     "articles": (("open", "open"), ("next-unread", "next unread"), ("star", "star"),
                  ("search", "search")),
     "reader": (("page-down", "page"), ("zoom", "zoom"), ("toggle-links", "links"),
-               ("back", "back")),
+               ("toggle-images", "pictures"), ("back", "back")),
     "links": (("open", "follow"), ("toggle-links", "hide"), ("back", "back")),
 }
 ALWAYS = (("next-pane", "pane"), ("pane-back", "up"), ("help", "keys"),

@@ -21,8 +21,11 @@ from readerterm.related import Similar
 from readerterm.safety import clean_line, strip_controls
 from readerterm.tui.ages import long_date
 from readerterm.tui.keys import pane_binding
+from readerterm.tui.picture_source import PictureSource
+from readerterm.tui.pictures import Protocol
 from readerterm.tui.widgets.attachments import attachment_widgets
 from readerterm.tui.widgets.links import LinksPane
+from readerterm.tui.widgets.picture import Picture
 
 
 def _t(value: str) -> str:
@@ -77,6 +80,8 @@ class ReaderPane(VerticalScroll, can_focus=True):
         self.similar: tuple[Similar, ...] = ()
         self.measure = measure
         """The longest line of text, in cells."""
+        self.pictures: tuple[Protocol, PictureSource] | None = None
+        """How pictures are drawn and where they come from; None: no pictures."""
 
     def compose_placeholder(self) -> list[Widget]:
         return [Static(Text("Open an article with enter.", style="dim"), classes="note")]
@@ -105,6 +110,14 @@ class ReaderPane(VerticalScroll, can_focus=True):
         if links is not None:
             await links.show(self.related, self.similar, keep_cursor=keep_cursor)
 
+    def picture_widgets(self, image: Image) -> list[Widget]:
+        """The picture of `image` (a placeholder until it is drawn); none when pictures
+        are off."""
+        if self.pictures is None or not image.src:
+            return []
+        protocol, source = self.pictures
+        return [Picture(image, source, protocol, classes="picture")]
+
     def widgets_for(self, view: ArticleView) -> list[Widget]:
         doc = view.document
         out: list[Widget] = []
@@ -116,6 +129,7 @@ class ReaderPane(VerticalScroll, can_focus=True):
         marks = ("★ " if view.starred else "") + meta
         out.append(Static(Text(marks), classes="meta"))
         if doc.lead_image is not None:
+            out.extend(self.picture_widgets(doc.lead_image))
             lead = caption_text(doc.lead_image)
             if lead is not None:
                 out.append(Static(lead, classes="caption lead-caption"))
@@ -133,8 +147,11 @@ class ReaderPane(VerticalScroll, can_focus=True):
                 if block.image is None:
                     continue
                 text = caption_text(block.image)
-                if text is not None:
+                drawn = self.picture_widgets(block.image)
+                if drawn or text is not None:
                     flush()
+                out.extend(drawn)
+                if text is not None:
                     out.append(Static(text, classes="caption"))
                 continue
             paragraph.append(block_text(block))
