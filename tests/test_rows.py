@@ -12,6 +12,7 @@ from rich.text import Text
 
 from readerterm.library import Library
 from readerterm.models import ArticleRow, RelatedLink
+from readerterm.related_links import resolve_related
 from readerterm.tui.ages import age
 from readerterm.tui.widgets.links import RelatedItem
 from readerterm.tui.widgets.rows import RowStyles, row_height, row_lines
@@ -81,8 +82,8 @@ def test_related_links_name_the_publication(wire: Library) -> None:
     asyncio.run(wire.open_url(view.related[10].url))  # now cached, in "Opened links"
     again = wire.article(view.id).related[10]
     assert again.article_id is not None and again.source == "The Wire"
-    other = wire._resolve_related([RelatedLink("Elsewhere", "https://www.example.invalid/a")],
-                                  view.url, view.feed)
+    other = resolve_related(wire.store, [RelatedLink("Elsewhere", "https://www.example.invalid/a")],
+                            view.url, view.feed)
     assert other[0].source == ""
     assert "example.invalid" in RelatedItem(1, other[0]).text.plain  # the host, at last
 

@@ -21,7 +21,6 @@ from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from readerterm import paths as paths_mod
 from readerterm.config import (
@@ -41,6 +40,7 @@ from readerterm.models import ArticleRow, ArticleView, Document, FeedRow, Image,
 from readerterm.pages import fetch_document, read_document
 from readerterm.refresh import Progress, Refresher, RefreshReport, fetcher_for
 from readerterm.related import Similar, SimilarFinder
+from readerterm.related_links import resolve_related
 from readerterm.safety import now_utc, safe_url
 from readerterm.store.cache import Filters, SearchError, Store
 from readerterm.store.rows import iso
@@ -54,15 +54,6 @@ if TYPE_CHECKING:
 __all__ = ["Added", "ArticleView", "BadInput", "FetchFailed", "Filters", "Library", "Progress",
            "RefreshReport", "SearchError", "Similar", "fetch_document", "parse_date_arg",
            "read_document"]
-
-
-def _site(url: str | None) -> str:
-    """Scheme, host and port of `url` ("" when it has none)."""
-    try:
-        parts = urlsplit(url or "")
-        return f"{parts.scheme}://{parts.netloc.lower()}" if parts.netloc else ""
-    except ValueError:
-        return ""
 
 
 class Library:
@@ -267,8 +258,8 @@ class Library:
                 and not any(i.src == lead.src for i in doc.images)):
             doc = replace(doc, lead_image=lead)
         own_name = row["feed_title"] if row["feed_url"] != OPENED_FEED else ""
-        related = self._resolve_related([*doc.related, *feed_related], row["url"],
-                                        own_name or doc.site_name)
+        related = resolve_related(self.store, [*doc.related, *feed_related], row["url"],
+                                  own_name or doc.site_name)
         doc = replace(doc, related=tuple(related), title=doc.title or row["title"])
         return ArticleView(
             id=row["id"], title=row["title"] or doc.title, feed=row["feed_title"],
@@ -280,31 +271,6 @@ class Library:
             enclosures=tuple(enclosures_from_json(row["enclosures"])),
             links=tuple(text_links(html, row["url"])),
         )
-
-    def _resolve_related(self, links: list[RelatedLink], own_url: str | None,
-                         own_feed: str = "") -> list[RelatedLink]:
-        """Links once each, with the cached article's id when there is one, and the
-        publication's name: the feed of the cached article; else, for a link on this
-        article's site, `own_feed` (its feed's title, or the page's og:site_name when it
-        has no subscribed feed); the widget falls back to the host."""
-        seen: set[str] = set()
-        unique: list[RelatedLink] = []
-        for link in links:
-            if not link.url or link.url in seen or link.url == own_url:
-                continue
-            seen.add(link.url)
-            unique.append(link)
-        found = self.store.feeds_for_urls(link.url for link in unique)
-        own_site = _site(own_url)
-        out = []
-        for link in unique:
-            article_id, source, feed_url = found.get(link.url, (None, "", ""))
-            if feed_url == OPENED_FEED:
-                source = ""  # opened from a link earlier: "Opened links" is no publication
-            if not source and own_site and _site(link.url) == own_site:
-                source = own_feed
-            out.append(replace(link, article_id=article_id, source=source))
-        return out
 
     # -- subscriptions -----------------------------------------------------------------
     def reload_subscriptions(self) -> None:
