@@ -14,9 +14,10 @@ from PIL import ImageDraw
 from textual.widgets import Static
 
 from readerterm.library import Library
+from readerterm.models import Image
 from readerterm.tui.app import ReaderApp
 from readerterm.tui.widgets.half_cells import HalfCells, half_cell_lines
-from readerterm.tui.widgets.picture import Picture
+from readerterm.tui.widgets.picture import Picture, placeholder_text
 from test_tui_flows import SIZE, make_app, settle
 from tui_fixtures import EXTRA, STORM, Pages, page
 from tui_fixtures import pages as pages
@@ -107,8 +108,20 @@ async def test_not_cached_and_not_served_stays_a_placeholder(world: World) -> No
         picture = app.reader.query_one(Picture)
         assert not picture.drawn
         placeholder = picture.query_one(".picture-placeholder", Static)
-        assert CAPTION in str(placeholder.render())
+        # The caption is the line under it: the placeholder does not say it again.
+        assert str(placeholder.render()) == "▨ picture"
         assert picture.region.height == 1
+
+
+def test_the_placeholder_says_what_the_caption_line_does_not() -> None:
+    caption_only = Image(src="https://example.invalid/a.jpg", caption=CAPTION)
+    alt_only = Image(src="https://example.invalid/a.jpg", alt="A wave")
+    both = Image(src="https://example.invalid/a.jpg", alt="A wave", caption=CAPTION)
+    same = Image(src="https://example.invalid/a.jpg", alt=CAPTION.upper(), caption=CAPTION)
+    assert placeholder_text(caption_only).plain == "▨ picture"
+    assert placeholder_text(alt_only).plain == "▨ picture"  # the caption line shows the alt
+    assert placeholder_text(both).plain == "▨ A wave"
+    assert placeholder_text(same).plain == "▨ picture"
 
 
 async def test_following_a_related_link_fetches_its_picture(world: World,

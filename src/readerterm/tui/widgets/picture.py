@@ -26,8 +26,12 @@ from readerterm.tui.widgets.half_cells import HalfCells, half_cell_lines
 
 
 def placeholder_text(image: Image) -> Text:
-    """The one line shown until the picture is drawn, or instead of it."""
-    words = clean_line(image.alt or image.caption, 300) or "picture"
+    """The one line shown until the picture is drawn, or instead of it: the alt text,
+    unless the caption line under it already says it (it shows the caption, else the
+    alt text), then just "picture"."""
+    alt = clean_line(image.alt, 300)
+    caption = clean_line(image.caption, 300)
+    words = alt if alt and caption and alt.casefold() != caption.casefold() else "picture"
     return Text("▨ " + words, style="dim", no_wrap=True, overflow="ellipsis")
 
 
