@@ -69,53 +69,50 @@ async def fetch_images(fetcher: Fetcher, urls: Iterable[str], cache: ImageCache,
     return dict(zip(wanted, done, strict=True))
 
 
-def _fetcher(settings: Settings | None) -> Fetcher:
-    limits = (settings or Settings()).fetch
+def _fetcher(settings: Settings) -> Fetcher:
+    limits = settings.fetch
     return Fetcher(max_in_flight=limits.max_in_flight, per_host=limits.per_host,
                    max_bytes=min(limits.max_bytes, MAX_BYTES), deadline=limits.deadline)
+
+
+def _cached(cache: ImageCache, urls: list[str]) -> set[str]:
+    try:
+        return cache.cached(urls)
+    except (OSError, sqlite3.Error):  # a full or read-only cache folder: none cached
+        return set()
 
 
 def ensure_images(urls: Iterable[str], cache: ImageCache,
                   settings: Settings | None = None) -> dict[str, bool]:
     """Blocking: fetch the pictures of `urls` not yet cached, with the limits of
-    `settings` (config.toml's [fetch]; defaults when None) and `[images] concurrency`.
+    `settings` (config.toml's [fetch]; defaults when None) and `[images] concurrency`;
+    with `[images] fetch` off, only what is already cached (no request).
     Returns url -> cached afterwards. Call it from a thread (a thread worker), not from
     a running event loop; offline, cached pictures are True at once."""
+    settings = settings or Settings()
     wanted = [u for u in dict.fromkeys(urls) if u]
-    try:
-        have = cache.cached(wanted)
-    except (OSError, sqlite3.Error):
-        have = set()
+    have = _cached(cache, wanted)
     missing = [u for u in wanted if u not in have]
     out = {u: u not in missing for u in wanted}
-    if not missing:
+    if not missing or not settings.images.fetch:
         return out
-    concurrency = (settings or Settings()).images.concurrency
 
     async def run() -> dict[str, bool]:
         async with _fetcher(settings) as fetcher:
-            return await fetch_images(fetcher, missing, cache, concurrency)
+            return await fetch_images(fetcher, missing, cache, settings.images.concurrency)
 
     out.update(asyncio.run(run()))
     return out
 
 
 def ensure_image(url: str, cache: ImageCache, settings: Settings | None = None) -> bool:
-    """Blocking: the picture at `url` is cached afterwards (fetched if it was not).
-    See `ensure_images`."""
+    """Blocking: the picture at `url` is cached afterwards (fetched if it was not and
+    `[images] fetch` is on). See `ensure_images`."""
     return ensure_images([url], cache, settings).get(url, False)
 
 
 def ensure_document_images(doc: Document, cache: ImageCache,
                            settings: Settings | None = None) -> dict[str, bool]:
-    """Blocking, for the reader opening an article: its lead image and figures
-    (`doc.images`), fetched when `[images] fetch` is on; with it off, only what is
-    already cached (no request). Returns src -> cached."""
-    urls = [image.src for image in doc.images if image.src]
-    if (settings or Settings()).images.fetch:
-        return ensure_images(urls, cache, settings)
-    try:
-        have = cache.cached(urls)
-    except (OSError, sqlite3.Error):
-        have = set()
-    return {url: url in have for url in urls}
+    """Blocking, for an opened article: its lead image and figures (`doc.images`),
+    as `ensure_images`. Returns src -> cached."""
+    return ensure_images([image.src for image in doc.images if image.src], cache, settings)

@@ -44,7 +44,7 @@ class PictureSource:
         from readerterm.images.fetch import ensure_image
 
         def fetch(url: str) -> bool:
-            return lib.settings.images.fetch and ensure_image(url, lib.images, lib.settings)
+            return ensure_image(url, lib.images, lib.settings)
 
         return cls(lib.images, fetch)
 
